@@ -1,0 +1,35 @@
+# The two commands a fresh machine needs: `make demo` and `make test`. Each builds .venv first.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SOCIAL_DATA_DIR ?= $(CURDIR)/data
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
+
+.PHONY: install demo test dev simulate clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: the simulator on a free port, then `collect` of targets.example.yaml and a summary
+demo: install
+	$(RUN_ENV) $(BIN)/social-graph collect --targets targets.example.yaml --with-simulator
+
+## test: the whole test suite (simulator over real HTTP, real Parquet, Dagster test contexts)
+test: install
+	$(BIN)/python -m pytest
+
+## dev: the Dagster UI with the simulator running, sensors and schedules on, persistent instance
+dev: install
+	$(RUN_ENV) $(BIN)/social-graph dev
+
+## simulate: only the simulator, on port 8765
+simulate: install
+	$(BIN)/social-graph simulate --port 8765
+
+clean:
+	rm -rf $(VENV) data .dagster_home .pytest_cache

@@ -1,0 +1,143 @@
+"""``social-graph collect``: what the sensor and a backfill do, in this process.
+
+Registers the partitions of the target list on the instance at ``$DAGSTER_HOME``, materializes
+every (partition, asset) that was never materialized (all of them with ``refresh``) as
+single-run batches, one per contiguous range of keys, and sums up what was collected.
+"""
+
+import logging
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import dagster as dg
+
+from social_assets.partitions import BY_NAME
+from social_assets.plan import (RAW_ASSETS, PlannedRun, contiguous_batches, partitions_to_add,
+                                plan_runs)
+from social_assets.targets import RejectedRow, TargetList
+
+# Our own progress lines replace Dagster's console log, which prints every engine event.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+@dataclass
+class Summary:
+    targets: TargetList
+    planned: list[PlannedRun] = field(default_factory=list)
+    rows: Counter = field(default_factory=Counter)
+    credits_by_request: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> tuple[RejectedRow, ...]:
+        return self.targets.rejected
+
+    @property
+    def credits(self) -> int:
+        return sum(self.credits_by_request.values())
+
+    def lines(self, data_dir: Path, dagster_home: Path) -> list[str]:
+        accounts, posts = len(self.targets.accounts()), len(self.targets.posts())
+        out = [f"targets: {accounts + posts} ({accounts} accounts, {posts} posts); "
+               f"{len(self.planned)} needed a lookup"]
+        out.append("rows: " + (", ".join(f"{a} {self.rows[a]}" for a in RAW_ASSETS)))
+        out.append(f"credits: {self.credits} ({len(self.credits_by_request)} lookups)")
+        out.append(f"rejected rows: {len(self.rejected)}")
+        out += [f"  {r}" for r in self.rejected]
+        out.append(f"failures: {len(self.failures)}")
+        out += [f"  {key}: {reason}" for key, reason in sorted(self.failures.items())]
+        out.append(f"data: {data_dir / 'raw'}/{{followers,following,repliers}}/")
+        out.append(f"dagster instance: {dagster_home}")
+        return out
+
+
+def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetList,
+            *, refresh: bool = False, say: Callable[[str], None] = print) -> Summary:
+    """Register, plan and run; returns the summary (``failures`` names each failed target)."""
+    summary = Summary(targets=targets)
+    registered = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}
+    for name, keys in partitions_to_add(targets, registered).items():
+        instance.add_dynamic_partitions(name, keys)
+        say(f"registered {len(keys)} new {name} partition(s)")
+
+    materialized = {a: instance.get_materialized_partitions(dg.AssetKey(a)) for a in RAW_ASSETS}
+    summary.planned = plan_runs(targets.targets, materialized, refresh=refresh)
+    if not summary.planned:
+        say("nothing to collect: every target is already materialized "
+            "(--refresh takes a new snapshot)")
+        return summary
+
+    order = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}
+    batches = contiguous_batches(summary.planned, order)
+    say(f"collecting {len(summary.planned)} target(s) in {len(batches)} run(s)")
+    with _progress(len(summary.planned), say):
+        for batch in batches:
+            _run_batch(defs, instance, batch, summary)
+    return summary
+
+
+def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[PlannedRun],
+               summary: Summary) -> None:
+    first, last = batch[0], batch[-1]
+    tags = {"dagster/asset_partition_range_start": first.partition_key,
+            "dagster/asset_partition_range_end": last.partition_key,
+            "social/launched_by": "social-graph collect"}
+    result = defs.resolve_job_def(first.job_name).execute_in_process(
+        instance=instance, tags=tags, raise_on_error=False, run_config=QUIET,
+        asset_selection=[dg.AssetKey(a) for a in first.assets])
+
+    done = set()
+    for event in result.get_asset_materialization_events():
+        mat = event.materialization
+        meta = mat.metadata
+        summary.rows[mat.asset_key.to_user_string()] += meta["dagster/row_count"].value
+        summary.credits_by_request[meta["nyne/request_id"].value] = meta["nyne/credits"].value
+        done.add(mat.partition)
+    if result.success:
+        return
+    reasons = _failure_reasons(result)
+    for run in batch:
+        if run.partition_key not in done:
+            summary.failures[run.partition_key] = reasons.get(run.partition_key, reasons.get(""))
+
+
+def _failure_reasons(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Per-key reasons from the step's ``dg.Failure`` metadata; ``""`` holds the run's error
+    for keys it does not name (a resource that could not start, a missing variable, ...)."""
+    reasons: dict[str, str] = {}
+    for event in result.get_step_failure_events():
+        data = event.step_failure_data
+        user = data.user_failure_data
+        if user is not None and "failures" in user.metadata:
+            reasons.update(user.metadata["failures"].value)
+        reasons.setdefault("", data.error.message.strip() if data.error else "step failed")
+    run_failure = result.get_run_failure_event()
+    if run_failure is not None:
+        reasons.setdefault("", run_failure.message or "run failed")
+    return reasons
+
+
+class _progress:
+    """Prints one line per finished lookup, as the assets report them."""
+
+    def __init__(self, total: int, say: Callable[[str], None]):
+        self.total, self.say, self.count = total, say, 0
+        self.handler = logging.Handler()
+        self.handler.emit = self._emit  # type: ignore[method-assign]
+        self.logger = logging.getLogger("social_assets.progress")
+
+    def _emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        self.say(f"  [{self.count}/{self.total}] {record.getMessage()}")
+
+    def __enter__(self):
+        self.logger.addHandler(self.handler)
+        self.logger.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        sys.stdout.flush()

@@ -1,0 +1,140 @@
+"""The ``social-graph`` command: ``simulate``, ``collect`` and ``dev``."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import warnings
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+DEFAULT_TARGETS = "targets.yaml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="social-graph", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sim = sub.add_parser("simulate", help="run the local simulator of the Nyne API")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    sim.add_argument("--time-scale", type=float, default=1.0,
+                     help="multiplies every simulated duration (latencies, windows)")
+
+    col = sub.add_parser("collect", help="collect the target list into Parquet, in-process")
+    col.add_argument("--targets", help="target list file (default: $SOCIAL_TARGETS_FILE, "
+                                       f"else ./{DEFAULT_TARGETS})")
+    col.add_argument("--refresh", action="store_true",
+                     help="take a new snapshot of every target, not only the missing ones")
+    _simulator_options(col)
+
+    dev = sub.add_parser("dev", help="the Dagster UI, with the simulator running")
+    dev.add_argument("--port", type=int, default=3000, help="the UI's port")
+    _simulator_options(dev, default_on=True)
+
+    args = parser.parse_args(argv)
+    return {"simulate": _simulate, "collect": _collect, "dev": _dev}[args.command](args)
+
+
+def _simulator_options(parser: argparse.ArgumentParser, default_on: bool = False) -> None:
+    if default_on:
+        parser.add_argument("--no-simulator", dest="with_simulator", action="store_false",
+                            help="use $NYNE_BASE_URL and real credentials instead")
+    else:
+        parser.add_argument("--with-simulator", action="store_true",
+                            help="start the local simulator and point the API client at it")
+    parser.add_argument("--sim-time-scale", type=float, default=1.0,
+                        help="the embedded simulator's time scale")
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from simulator import SimulatorConfig, SimulatorServer
+
+    server = SimulatorServer(SimulatorConfig(time_scale=args.time_scale),
+                             host=args.host, port=args.port)
+    server.start()
+    print(f"Nyne API simulator on {server.url} (api key {server.config.api_key!r}, "
+          f"api secret {server.config.api_secret!r}); Ctrl-C stops it", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
+    return 0
+
+
+@contextmanager
+def _embedded_simulator(enabled: bool, time_scale: float):
+    """Start the simulator on a free loopback port and point the client's variables at it."""
+    if not enabled:
+        yield None
+        return
+    from simulator import SimulatorConfig, SimulatorServer
+
+    with SimulatorServer(SimulatorConfig(time_scale=time_scale), port=0) as sim:
+        os.environ["NYNE_BASE_URL"] = sim.url
+        os.environ["NYNE_API_KEY"] = sim.config.api_key
+        os.environ["NYNE_API_SECRET"] = sim.config.api_secret
+        print(f"simulator: {sim.url}", flush=True)
+        yield sim
+
+
+def _collect(args: argparse.Namespace) -> int:
+    warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for this output
+    import dagster as dg
+
+    from social_assets.cli.collect import collect
+    from social_assets.cli.instance import ensure_dagster_home
+    from social_assets.targets import TargetListError, read_target_file
+
+    path = Path(args.targets or os.environ.get("SOCIAL_TARGETS_FILE") or DEFAULT_TARGETS)
+    try:
+        targets = read_target_file(path)
+    except TargetListError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    home = ensure_dagster_home()
+    with _embedded_simulator(args.with_simulator, args.sim_time_scale) as sim:
+        missing = [v for v in ("NYNE_API_KEY", "NYNE_API_SECRET") if not os.environ.get(v)]
+        if missing:
+            print(f"error: {' and '.join(missing)} not set (or use --with-simulator)",
+                  file=sys.stderr)
+            return 2
+        from social_assets.definitions import defs
+        from resources.storage import SocialStorage
+
+        with dg.DagsterInstance.get() as instance:
+            print(f"target list: {path.resolve()}", flush=True)
+            summary = collect(defs, instance, targets, refresh=args.refresh,
+                              say=lambda line: print(line, flush=True))
+        if sim is not None:
+            print(f"simulator charged {sim.credits_used} credits", flush=True)
+    print("\n".join(summary.lines(SocialStorage().root(), home)))
+    if summary.failures:
+        print(f"error: {len(summary.failures)} target(s) failed: "
+              f"{', '.join(sorted(summary.failures))}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from social_assets.cli.instance import ensure_dagster_home
+
+    home = ensure_dagster_home()
+    os.environ.setdefault("SOCIAL_TARGETS_FILE", "targets.example.yaml")
+    workspace = ["-w", str(Path(__file__).resolve().parents[2] / "workspace.yaml")]
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    with ExitStack() as stack:
+        stack.enter_context(_embedded_simulator(args.with_simulator, args.sim_time_scale))
+        for kind in ("sensor", "schedule"):  # on from the first tick: this is a dev instance
+            subprocess.run([dagster, kind, "start", "--start-all", *workspace], check=True)
+        print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}); Ctrl-C stops",
+              flush=True)
+        try:
+            return subprocess.call([dagster, "dev", *workspace, "-p", str(args.port)])
+        except KeyboardInterrupt:
+            return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""The jobs that sensors and schedules launch: one per partition set."""
+
+import dagster as dg
+
+ASSETS_BY_COLLECT = {"followers": "followers", "following": "following", "replies": "repliers"}
+"""A target row's ``collect`` values and the assets that hold them."""
+
+accounts_job = dg.define_asset_job(
+    "accounts_job",
+    selection=dg.AssetSelection.assets("followers", "following"),
+    description="Followers and/or following of account partitions.",
+)
+posts_job = dg.define_asset_job(
+    "posts_job",
+    selection=dg.AssetSelection.assets("repliers"),
+    description="Repliers of post partitions.",
+)
+JOB_BY_PARTITIONS_DEF = {"accounts": accounts_job, "posts": posts_job}

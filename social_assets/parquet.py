@@ -1,0 +1,165 @@
+"""The raw Parquet snapshots: explicit schemas and an atomic, idempotent writer.
+
+One file per lookup result and asset, at
+``<data>/raw/<asset>/platform=<platform>/target=<handle or tweet id>/<request_id>.parquet``:
+hive-style folders that DuckDB and pyarrow read as columns, and a file name decided by the
+request so the same result never lands twice. Files are written under a temporary name in the
+same folder and renamed, so a reader globbing ``*.parquet`` never sees half a file.
+"""
+
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from resources.nyne import Interaction
+
+_PROFILE_FIELDS = [
+    pa.field("username", pa.string(), nullable=False),
+    pa.field("display_name", pa.string()),
+    pa.field("profile_url", pa.string()),
+    pa.field("bio", pa.string()),
+    pa.field("followers_count", pa.int64()),
+    pa.field("following_count", pa.int64()),
+    pa.field("verified", pa.bool_()),
+]
+_LOOKUP_FIELDS = [
+    pa.field("request_id", pa.string(), nullable=False),
+    pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    pa.field("extra", pa.string()),  # JSON object of the fields the contract does not name
+]
+
+EDGE_SCHEMA = pa.schema(
+    [pa.field("platform", pa.string(), nullable=False),
+     pa.field("target_username", pa.string(), nullable=False),
+     *_PROFILE_FIELDS, *_LOOKUP_FIELDS]
+)
+"""``followers`` and ``following``: one row per account in the target's list."""
+
+REPLIERS_SCHEMA = pa.schema(
+    [pa.field("platform", pa.string(), nullable=False),
+     pa.field("tweet_id", pa.string(), nullable=False),
+     pa.field("target_username", pa.string()),  # the post's author, when the API names it
+     *_PROFILE_FIELDS,
+     pa.field("reply_text", pa.string()),
+     pa.field("reply_date", pa.timestamp("us", tz="UTC")),
+     *_LOOKUP_FIELDS]
+)
+"""``repliers``: one row per reply to the target post."""
+
+
+def _profile_row(entry: Interaction) -> dict:
+    return {
+        "username": entry.username,
+        "display_name": entry.display_name,
+        "profile_url": entry.profile_url,
+        "bio": entry.bio,
+        "followers_count": entry.followers_count,
+        "following_count": entry.following_count,
+        "verified": entry.verified,
+    }
+
+
+def _extra_json(extra: dict) -> str | None:
+    return json.dumps(extra, sort_keys=True, default=str, ensure_ascii=False) if extra else None
+
+
+def edge_table(entries: Iterable[Interaction], *, platform: str, target_username: str,
+               request_id: str, fetched_at: datetime) -> pa.Table:
+    """Rows of a followers or following list; entries without a username are not accounts."""
+    rows = [
+        {"platform": platform, "target_username": target_username, **_profile_row(e),
+         "request_id": request_id, "fetched_at": fetched_at, "extra": _extra_json(e.extra)}
+        for e in entries if e.username
+    ]
+    return pa.Table.from_pylist(rows, schema=EDGE_SCHEMA)
+
+
+def repliers_table(entries: Iterable[Interaction], *, platform: str, tweet_id: str,
+                   target_username: str | None, request_id: str,
+                   fetched_at: datetime) -> pa.Table:
+    """Rows of the repliers to one post. A ``reply_date`` that is not a timestamp is kept, as
+    text, in ``extra.reply_date`` rather than lost."""
+    rows = []
+    for e in entries:
+        if not e.username:
+            continue
+        extra = dict(e.extra)
+        reply_date = parse_timestamp(e.reply_date)
+        if reply_date is None and e.reply_date:
+            extra["reply_date"] = e.reply_date
+        rows.append(
+            {"platform": platform, "tweet_id": tweet_id, "target_username": target_username,
+             **_profile_row(e), "reply_text": e.reply_text, "reply_date": reply_date,
+             "request_id": request_id, "fetched_at": fetched_at, "extra": _extra_json(extra)}
+        )
+    return pa.Table.from_pylist(rows, schema=REPLIERS_SCHEMA)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An ISO 8601 text or a datetime as an aware UTC datetime; None when it is neither."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def snapshot_path(asset_dir: Path, *, platform: str, target: str, request_id: str) -> Path:
+    """Where the snapshot of ``request_id`` for ``target`` lands; never outside ``asset_dir``."""
+    for label, part in (("platform", platform), ("target", target), ("request_id", request_id)):
+        if not part or "/" in part or "\\" in part or part.startswith(".") or "\x00" in part:
+            raise ValueError(f"unsafe {label} for a file path: {part!r}")
+    path = asset_dir / f"platform={platform}" / f"target={target}" / f"{request_id}.parquet"
+    if not path.resolve().is_relative_to(asset_dir.resolve()):
+        raise ValueError(f"snapshot path {path} escapes {asset_dir}")
+    return path
+
+
+def write_snapshot(table: pa.Table, path: Path) -> Path:
+    """Write ``table`` to ``path`` atomically (temporary name in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def column_schema(schema: pa.Schema, descriptions: dict[str, str]) -> dg.TableSchema:
+    """The Dagster column schema shown in the UI for a Parquet asset."""
+    return dg.TableSchema(
+        columns=[dg.TableColumn(f.name, str(f.type), description=descriptions.get(f.name, ""))
+                 for f in schema]
+    )
+
+
+COLUMN_DESCRIPTIONS = {
+    "platform": "twitter or instagram",
+    "target_username": "the collected account (for repliers: the post's author, if known)",
+    "tweet_id": "the collected post",
+    "username": "the account in the list (follower, followed account or replier), as the API sent it",
+    "followers_count": "the account's follower count, as the API reported it",
+    "following_count": "how many accounts the account follows, as the API reported it",
+    "verified": "the account's verified badge",
+    "reply_text": "text of the reply",
+    "reply_date": "when the reply was posted (UTC)",
+    "request_id": "the API request that returned this row (also the file name)",
+    "fetched_at": "when the lookup completed (UTC)",
+    "extra": "JSON object of every field the API sent that the contract does not name",
+}

@@ -1,0 +1,145 @@
+"""Materializing the raw assets with Dagster's own ``materialize``, against the simulator."""
+
+import dagster as dg
+import pyarrow.parquet as pq
+import pytest
+
+from social_assets.accounts import account_edges
+from social_assets.parquet import EDGE_SCHEMA, REPLIERS_SCHEMA
+from social_assets.posts import repliers
+from tests.dagster.conftest import nyne_for, submits, world_usernames
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def _materialize(assets, nyne, storage, instance, **kwargs):
+    return dg.materialize(assets, instance=instance, run_config=QUIET,
+                          resources={"nyne": nyne, "storage": storage}, **kwargs)
+
+
+def _metadata(result, asset, partition):
+    for event in result.get_asset_materialization_events():
+        mat = event.materialization
+        if mat.asset_key == dg.AssetKey(asset) and mat.partition == partition:
+            return {k: v.value for k, v in mat.metadata.items()}
+    raise AssertionError(f"no materialization of {asset} {partition}")
+
+
+def _usernames(path) -> set[str]:
+    return set(pq.ParquetFile(path).read().column("username").to_pylist())
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst
+
+
+def test_a_followers_partition_lands_as_parquet_with_its_metadata(sim, nyne, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["tw_janedoe"])
+    result = _materialize([account_edges], nyne, storage, instance,
+                          partition_key="tw_janedoe", selection=["followers"])
+    assert result.success
+    meta = _metadata(result, "followers", "tw_janedoe")
+    table = pq.ParquetFile(meta["path"]).read()
+    assert table.schema.equals(EDGE_SCHEMA, check_metadata=False)
+    assert "platform=twitter/target=janedoe" in meta["path"]
+    assert meta["path"].endswith(f"{meta['nyne/request_id']}.parquet")
+    assert meta["dagster/row_count"] == table.num_rows > 0
+    assert _usernames(meta["path"]) == world_usernames(sim, "followers", "twitter", "janedoe")
+    assert meta["nyne/credits"] == 3 and meta["nyne/truncated"] is False
+    assert [c.interaction_type for c in sim.charges] == ["followers"]
+    assert instance.get_materialized_partitions(dg.AssetKey("following")) == set()
+
+
+def test_followers_and_following_together_cost_one_request(sim, nyne, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["tw_janedoe"])
+    result = _materialize([account_edges], nyne, storage, instance, partition_key="tw_janedoe")
+    assert result.success
+    assert len(submits(sim)) == 1
+    assert [(c.interaction_type, c.credits) for c in sim.charges] == [("followers,following", 3)]
+    followers = _metadata(result, "followers", "tw_janedoe")
+    following = _metadata(result, "following", "tw_janedoe")
+    assert followers["nyne/request_id"] == following["nyne/request_id"]
+    assert following["nyne/shared_request_with"] == "followers"
+    assert _usernames(followers["path"]) == world_usernames(sim, "followers", "twitter", "janedoe")
+    assert _usernames(following["path"]) == world_usernames(sim, "following", "twitter", "janedoe")
+
+
+def test_following_alone_asks_for_following_only(sim, nyne, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["ig_jane.doe"])
+    result = _materialize([account_edges], nyne, storage, instance,
+                          partition_key="ig_jane.doe", selection=["following"])
+    assert result.success
+    assert [c.interaction_type for c in sim.charges] == ["following"]
+    meta = _metadata(result, "following", "ig_jane.doe")
+    assert "platform=instagram/target=jane.doe" in meta["path"]
+    assert _usernames(meta["path"]) == world_usernames(sim, "following", "instagram", "jane.doe")
+
+
+def test_an_empty_result_is_a_valid_empty_file_that_costs_nothing(sim, nyne, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["tw_quiet_account"])
+    result = _materialize([account_edges], nyne, storage, instance,
+                          partition_key="tw_quiet_account")
+    assert result.success
+    for asset in ("followers", "following"):
+        meta = _metadata(result, asset, "tw_quiet_account")
+        table = pq.ParquetFile(meta["path"]).read()
+        assert table.num_rows == 0 and table.schema.equals(EDGE_SCHEMA, check_metadata=False)
+        assert meta["nyne/credits"] == 0
+    assert sim.credits_used == 0
+
+
+def test_a_hub_over_max_results_is_flagged_truncated(sim, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["tw_nasa"])
+    result = _materialize([account_edges], nyne_for(sim, max_results=50), storage, instance,
+                          partition_key="tw_nasa", selection=["followers"])
+    meta = _metadata(result, "followers", "tw_nasa")
+    assert meta["dagster/row_count"] == 50 and meta["nyne/truncated"] is True
+
+
+def test_repliers_of_a_post(sim, nyne, storage, instance):
+    tweet_id = sim.world.posts("janedoe")[0]
+    key = f"tw_{tweet_id}"
+    instance.add_dynamic_partitions("posts", [key])
+    result = _materialize([repliers], nyne, storage, instance, partition_key=key)
+    assert result.success
+    meta = _metadata(result, "repliers", key)
+    table = pq.ParquetFile(meta["path"]).read()
+    assert table.schema.equals(REPLIERS_SCHEMA, check_metadata=False)
+    assert set(table.column("tweet_id").to_pylist()) <= {tweet_id}
+    assert f"platform=twitter/target={tweet_id}" in meta["path"]
+    assert table.num_rows == meta["dagster/row_count"]
+    if table.num_rows:
+        assert set(table.column("target_username").to_pylist()) == {"janedoe"}
+        assert table.column("reply_text").null_count < table.num_rows
+
+
+def test_a_range_run_keeps_the_good_keys_and_names_the_failed_one(sim, nyne, storage, instance):
+    keys = ["tw_janedoe", "tw_no_such_user_x", "tw_dagster_io"]
+    instance.add_dynamic_partitions("accounts", keys)
+    result = _materialize(
+        [account_edges], nyne, storage, instance, raise_on_error=False, selection=["followers"],
+        tags={"dagster/asset_partition_range_start": keys[0],
+              "dagster/asset_partition_range_end": keys[-1]})
+    assert not result.success
+    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == {
+        "tw_janedoe", "tw_dagster_io"}
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    failed = failure.metadata["failures"].value
+    assert list(failed) == ["tw_no_such_user_x"]
+    assert "LookupFailed" in failed["tw_no_such_user_x"]
+
+
+def test_a_rerun_writes_a_new_snapshot_and_never_overwrites_the_old(sim, nyne, storage, instance):
+    instance.add_dynamic_partitions("accounts", ["tw_dagster_io"])
+    first = _materialize([account_edges], nyne, storage, instance,
+                         partition_key="tw_dagster_io", selection=["followers"])
+    second = _materialize([account_edges], nyne, storage, instance,
+                          partition_key="tw_dagster_io", selection=["followers"])
+    a = _metadata(first, "followers", "tw_dagster_io")["path"]
+    b = _metadata(second, "followers", "tw_dagster_io")["path"]
+    assert a != b
+    folder = storage.raw_dir("followers") / "platform=twitter" / "target=dagster_io"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.rsplit("/", 1)[-1] for p in (a, b))
