@@ -2,7 +2,6 @@
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import warnings
@@ -49,17 +48,14 @@ def _simulator_options(parser: argparse.ArgumentParser, default_on: bool = False
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from simulator import SimulatorConfig, SimulatorServer
+    from simulator import SimulatorConfig
+    from simulator.server import serve_forever
 
-    server = SimulatorServer(SimulatorConfig(time_scale=args.time_scale),
-                             host=args.host, port=args.port)
-    server.start()
-    print(f"Nyne API simulator on {server.url} (api key {server.config.api_key!r}, "
-          f"api secret {server.config.api_secret!r}); Ctrl-C stops it", flush=True)
-    try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    finally:
-        server.stop()
+    def ready(server) -> None:
+        print(f"Nyne API simulator on {server.url} (api key {server.config.api_key!r}, "
+              f"api secret {server.config.api_secret!r}); Ctrl-C stops it", flush=True)
+
+    serve_forever(SimulatorConfig(time_scale=args.time_scale), args.host, args.port, ready)
     return 0
 
 
