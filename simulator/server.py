@@ -29,6 +29,9 @@ from simulator.world import World
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The standard library's backlog of 5 makes a burst of concurrent clients wait on connect,
+    # which a real API behind a load balancer does not do.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], simulation: Simulation) -> None:
         self.simulation = simulation

@@ -1,0 +1,107 @@
+"""The Dagster resource for the Nyne Social Interactions API.
+
+Configuration only: the HTTP work lives in ``resources.nyne``. Inside an async asset::
+
+    async with api.client() as client:
+        outcome = await client.lookup(LookupRequest("twitter", "followers", username="nasa",
+                                                    max_results=api.max_results))
+
+A new client (and rate limiter) per call of ``client()``: create it inside the coroutine that
+uses it, and share that one client between the lookups of a step.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+import dagster as dg
+import httpx
+from pydantic import Field
+
+from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLimiter
+
+_SECRET_FIELDS = frozenset({"api_key", "api_secret"})
+BASE_URL_ENV = "NYNE_BASE_URL"
+
+
+class NyneApi(dg.ConfigurableResource):
+    """Credentials, endpoint, polling, retry and rate-limit settings for the Nyne API.
+
+    Cost: 3 credits per lookup that returns results (0 if empty); polls are free but count
+    against the provider's limits of 60 requests per minute and 1,000 per hour.
+    """
+
+    api_key: str = Field(
+        description="Nyne API key, sent only as the X-API-Key header. Use dg.EnvVar('NYNE_API_KEY')."
+    )
+    api_secret: str = Field(
+        description="Nyne API secret, sent only as the X-API-Secret header. "
+        "Use dg.EnvVar('NYNE_API_SECRET')."
+    )
+    base_url: Optional[str] = Field(
+        default=None,
+        description=f"API base URL. Unset: ${BASE_URL_ENV} at run time, else {DEFAULT_BASE_URL}. "
+        "Explicit config wins over the environment.",
+    )
+    max_results: int = Field(
+        default=1000, ge=10, le=1000,
+        description="Result cap per lookup (provider range 10..1000); "
+        "a lookup costs 3 credits whatever the cap.",
+    )  # fmt: skip
+    poll_interval_s: float = Field(2.0, gt=0, description="Delay before the first status poll (s).")
+    poll_max_interval_s: float = Field(30.0, gt=0, description="Cap of the backed-off poll interval (s).")
+    lookup_timeout_s: float = Field(
+        3600.0, gt=0, description="Deadline for one lookup, submit to result (s)."
+    )
+    request_timeout_s: float = Field(30.0, gt=0, description="Timeout of one HTTP request (s).")
+    max_retries: int = Field(5, ge=0, description="Retries after 5xx, timeouts and dropped connections.")
+    retry_base_s: float = Field(
+        1.0, gt=0, description="First back-off step of those retries (s), doubled each time."
+    )
+    retry_max_s: float = Field(
+        60.0, gt=0, description="Cap of one back-off wait (s); waits are jittered in [0, cap]."
+    )
+    rate_per_minute: int = Field(60, ge=1, description="Requests per minute window (provider: 60).")
+    rate_per_hour: int = Field(1000, ge=1, description="Requests per hour window (provider: 1,000).")
+    minute_window_s: float = Field(60.0, gt=0, description="Length of the 'minute' window (s).")
+    hour_window_s: float = Field(3600.0, gt=0, description="Length of the 'hour' window (s).")
+    max_concurrent_lookups: int = Field(8, ge=1, description="Lookups one client runs at once.")
+
+    def __repr_args__(self) -> Any:
+        # pydantic's repr/str would print the credentials: mask them.
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name in _SECRET_FIELDS and value is not None else value)
+
+    def resolved_base_url(self) -> str:
+        """Explicit config, else ``$NYNE_BASE_URL`` (read now, not at import), else the default."""
+        return (self.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+    def settings(self) -> ClientSettings:
+        return ClientSettings(
+            request_timeout_s=self.request_timeout_s,
+            poll_interval_s=self.poll_interval_s,
+            poll_max_interval_s=self.poll_max_interval_s,
+            lookup_timeout_s=self.lookup_timeout_s,
+            max_retries=self.max_retries,
+            retry_base_s=self.retry_base_s,
+            retry_max_s=self.retry_max_s,
+            rate_per_minute=self.rate_per_minute,
+            rate_per_hour=self.rate_per_hour,
+            minute_window_s=self.minute_window_s,
+            hour_window_s=self.hour_window_s,
+            max_concurrent_lookups=self.max_concurrent_lookups,
+        )
+
+    def client(
+        self, *, limiter: Optional[RateLimiter] = None, http: Optional[httpx.AsyncClient] = None
+    ) -> NyneClient:
+        """A new client; use ``async with api.client() as c:`` inside the coroutine."""
+        return NyneClient(
+            self.resolved_base_url(),
+            self.api_key,
+            self.api_secret,
+            settings=self.settings(),
+            limiter=limiter,
+            http=http,
+        )
