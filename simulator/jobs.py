@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -100,8 +101,10 @@ class JobStore(Mapping[str, Job]):
         cfg = self._config
         with self._lock:
             rng = self._rng
-            request_id = (f"interaction_{rng.getrandbits(64):016x}_{int(now)}_"
-                          f"{rng.randrange(10000):04d}")
+            # Ids are unique across simulator processes, as the provider's are across time:
+            # never from the seeded RNG, or two demo runs in one second would reuse an id.
+            request_id = (f"interaction_{secrets.token_hex(8)}_{int(now)}_"
+                          f"{secrets.randbelow(10000):04d}")
             duration = cfg.scaled(rng.uniform(*cfg.latency_s))
             pending = None
             if rng.random() < cfg.pending_rate:

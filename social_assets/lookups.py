@@ -66,18 +66,17 @@ async def collect_partitions(
     keys = list(context.partition_keys)
     snapshots: dict[str, list[Snapshot]] = {}
     failures: dict[str, str] = {}
-    in_flight = asyncio.Semaphore(api.max_concurrent_lookups)
 
+    # The client caps the lookups in flight (max_concurrent_lookups) and paces every request.
     async with api.client() as client:
 
         async def one(key: str) -> None:
-            async with in_flight:
-                try:
-                    snapshots[key] = await fetch(client, key)
-                except Exception as exc:  # one bad key must not stop the others
-                    failures[key] = f"{type(exc).__name__}: {exc}"
-                    _report(context, f"{key}: FAILED {failures[key]}", error=True)
-                    return
+            try:
+                snapshots[key] = await fetch(client, key)
+            except Exception as exc:  # one bad key must not stop the others
+                failures[key] = f"{type(exc).__name__}: {exc}"
+                _report(context, f"{key}: FAILED {failures[key]}", error=True)
+                return
             _report(context, f"{key}: {_describe(snapshots[key])}")
 
         await asyncio.gather(*(one(k) for k in keys))
