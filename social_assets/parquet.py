@@ -163,3 +163,22 @@ COLUMN_DESCRIPTIONS = {
     "fetched_at": "when the lookup completed (UTC)",
     "extra": "JSON object of every field the API sent that the contract does not name",
 }
+
+
+SCHEMAS = {"followers": EDGE_SCHEMA, "following": EDGE_SCHEMA, "repliers": REPLIERS_SCHEMA}
+SCHEMA_FILE = "_schema.parquet"
+
+
+def ensure_schema_files(raw_root: Path) -> list[Path]:
+    """An empty, schema-only ``<raw_root>/<asset>/_schema.parquet`` per raw asset.
+
+    DuckDB's ``read_parquet`` fails on a glob that matches no file, so the warehouse can be built
+    before the first lookup lands; an empty file adds no row and pins every column's type.
+    """
+    paths = []
+    for asset, schema in SCHEMAS.items():
+        path = raw_root / asset / SCHEMA_FILE
+        if not path.exists():
+            write_snapshot(schema.empty_table(), path)
+        paths.append(path)
+    return paths
