@@ -1,0 +1,66 @@
+-- Every observation of a follow edge: one row per snapshot that shows `follower_username`
+-- following `followed_username`, from a followers list (the target is followed) or a
+-- following list (the target follows).
+with
+
+followers as (
+
+    select * from {{ ref('stg_nyne__followers') }}
+
+),
+
+following as (
+
+    select * from {{ ref('stg_nyne__following') }}
+
+),
+
+observed_via_followers as (
+
+    select
+        snapshot_id,
+        platform,
+        username as follower_username,
+        target_username as followed_username,
+        snapshot_at,
+        request_id,
+        'followers' as observed_via,
+        target_username
+
+    from followers
+
+),
+
+observed_via_following as (
+
+    select
+        snapshot_id,
+        platform,
+        target_username as follower_username,
+        username as followed_username,
+        snapshot_at,
+        request_id,
+        'following' as observed_via,
+        target_username
+
+    from following
+
+),
+
+unioned as (
+
+    select * from observed_via_followers
+    union all
+    select * from observed_via_following
+
+),
+
+final as (
+
+    -- An account listed among its own followers is not an edge of the graph.
+    select * from unioned
+    where follower_username <> followed_username
+
+)
+
+select * from final

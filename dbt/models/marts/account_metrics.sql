@@ -1,0 +1,95 @@
+-- One row per account of the current follow graph (an endpoint of a current edge): its
+-- degrees, its mutual follows and its PageRank within its platform's graph
+-- (networkx.pagerank with alpha = var('pagerank_alpha')).
+with
+
+current_follows as (
+
+    select * from {{ ref('fct_follows') }}
+    where is_current
+
+),
+
+mutual_follows as (
+
+    select * from {{ ref('mutual_follows') }}
+
+),
+
+accounts as (
+
+    select platform, follower_username as username from current_follows
+    union
+    select platform, followed_username as username from current_follows
+
+),
+
+out_degrees as (
+
+    select platform, follower_username as username, count(*) as out_degree
+    from current_follows
+    group by platform, follower_username
+
+),
+
+in_degrees as (
+
+    select platform, followed_username as username, count(*) as in_degree
+    from current_follows
+    group by platform, followed_username
+
+),
+
+mutual_counts as (
+
+    select platform, username, count(*) as mutual_count
+    from (
+        select platform, username_a as username from mutual_follows
+        union all
+        select platform, username_b as username from mutual_follows
+    ) as mutual_endpoints
+    group by platform, username
+
+),
+
+pageranks as (
+
+    {{ pagerank(
+        'current_follows',
+        source_column='follower_username',
+        target_column='followed_username',
+        partition_by='platform',
+        alpha=var('pagerank_alpha'),
+        max_iterations=var('pagerank_max_iterations'),
+        tolerance=var('pagerank_tolerance'),
+    ) | indent(4) }}
+
+),
+
+final as (
+
+    select
+        accounts.platform,
+        accounts.username,
+        coalesce(in_degrees.in_degree, 0) as in_degree,
+        coalesce(out_degrees.out_degree, 0) as out_degree,
+        coalesce(mutual_counts.mutual_count, 0) as mutual_count,
+        pageranks.pagerank
+
+    from accounts
+    left join in_degrees
+        on in_degrees.platform = accounts.platform
+        and in_degrees.username = accounts.username
+    left join out_degrees
+        on out_degrees.platform = accounts.platform
+        and out_degrees.username = accounts.username
+    left join mutual_counts
+        on mutual_counts.platform = accounts.platform
+        and mutual_counts.username = accounts.username
+    left join pageranks
+        on pageranks.platform = accounts.platform
+        and pageranks.node = accounts.username
+
+)
+
+select * from final

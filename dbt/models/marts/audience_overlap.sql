@@ -1,0 +1,97 @@
+-- One row per pair of targets of a platform that have a followers list (target_a < target_b):
+-- how many followers their latest followers lists share, and the Jaccard index of the two sets.
+with
+
+edges as (
+
+    select * from {{ ref('int_follow_edges') }}
+    where observed_via = 'followers'
+
+),
+
+snapshots as (
+
+    select * from {{ ref('int_snapshots') }}
+    where list_type = 'followers' and is_latest
+
+),
+
+audiences as (
+
+    select
+        edges.platform,
+        edges.target_username,
+        edges.follower_username
+
+    from edges
+    inner join snapshots
+        on snapshots.snapshot_id = edges.snapshot_id
+
+),
+
+audience_sizes as (
+
+    select platform, target_username, count(*) as follower_count
+    from audiences
+    group by platform, target_username
+
+),
+
+shared as (
+
+    select
+        audience_a.platform,
+        audience_a.target_username as target_a,
+        audience_b.target_username as target_b,
+        count(*) as shared_followers
+
+    from audiences as audience_a
+    inner join audiences as audience_b
+        on audience_b.platform = audience_a.platform
+        and audience_b.follower_username = audience_a.follower_username
+        and audience_b.target_username > audience_a.target_username
+    group by audience_a.platform, audience_a.target_username, audience_b.target_username
+
+),
+
+target_pairs as (
+
+    select
+        size_a.platform,
+        size_a.target_username as target_a,
+        size_b.target_username as target_b,
+        size_a.follower_count as followers_a,
+        size_b.follower_count as followers_b
+
+    from audience_sizes as size_a
+    inner join audience_sizes as size_b
+        on size_b.platform = size_a.platform
+        and size_b.target_username > size_a.target_username
+
+),
+
+final as (
+
+    select
+        target_pairs.platform,
+        target_pairs.target_a,
+        target_pairs.target_b,
+        target_pairs.followers_a,
+        target_pairs.followers_b,
+        coalesce(shared.shared_followers, 0) as shared_followers,
+        case
+            when target_pairs.followers_a + target_pairs.followers_b > 0
+                then cast(coalesce(shared.shared_followers, 0) as double precision)
+                    / (target_pairs.followers_a + target_pairs.followers_b
+                        - coalesce(shared.shared_followers, 0))
+        end as jaccard
+
+    from target_pairs
+    left join shared
+        on shared.platform = target_pairs.platform
+        and shared.target_a = target_pairs.target_a
+        and shared.target_b = target_pairs.target_b
+
+)
+
+select * from final
