@@ -6,14 +6,22 @@ SOCIAL_DATA_DIR ?= $(CURDIR)/data
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
 
-.PHONY: install demo test dev simulate clean
+MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
+
+.PHONY: install demo test dev simulate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The dbt manifest the Dagster code location loads (dagster-dbt reads it; nothing parses at import).
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	cd dbt && ../$(BIN)/dbt parse --profiles-dir . --quiet
+	touch $@
+
+install: $(VENV)/.installed $(MANIFEST)
 
 ## demo: the simulator on a free port, then `collect` of targets.example.yaml and a summary
 demo: install
@@ -32,4 +40,4 @@ simulate: install
 	$(BIN)/social-graph simulate --port 8765
 
 clean:
-	rm -rf $(VENV) data .dagster_home .pytest_cache
+	rm -rf $(VENV) data .dagster_home .pytest_cache dbt/target dbt/logs

@@ -26,6 +26,12 @@ class SocialStorage(dg.ConfigurableResource):
         configured = self.data_dir or os.environ.get("SOCIAL_DATA_DIR") or DEFAULT_DATA_DIR
         return Path(configured).expanduser().resolve()
 
+    def warehouse_path(self) -> Path:
+        """The DuckDB warehouse: ``$SOCIAL_WAREHOUSE``, else ``<root>/warehouse.duckdb`` (the same
+        rule as the dbt profile's)."""
+        configured = os.environ.get("SOCIAL_WAREHOUSE")
+        return Path(configured).expanduser().resolve() if configured else self.root() / "warehouse.duckdb"
+
     def raw_dir(self, asset_name: str) -> Path:
         """``<root>/raw/<asset_name>``: one folder per raw asset (followers, following, repliers)."""
         return self.root() / "raw" / asset_name

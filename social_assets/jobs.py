@@ -16,3 +16,10 @@ posts_job = dg.define_asset_job(
     description="Repliers of post partitions.",
 )
 JOB_BY_PARTITIONS_DEF = {"accounts": accounts_job, "posts": posts_job}
+
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=dg.AssetSelection.groups("warehouse", "postgres_raw", "exports"),
+    description="Builds the warehouse (dbt build, and on PostgreSQL the raw load first) and the "
+                "graph export from every snapshot collected so far.",
+)

@@ -17,7 +17,7 @@ PG_USER = os.environ.get("SOCIAL_TEST_PG_USER", "postgres")
 PG_ADMIN_DB = os.environ.get("SOCIAL_TEST_PG_DB", "test")
 
 
-def _connect(dbname: str):
+def connect(dbname: str):
     import psycopg2
 
     conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname,
@@ -38,7 +38,7 @@ class Database:
 def scratch_database():
     """A new, empty database for one test; dropped afterwards."""
     try:
-        admin = _connect(PG_ADMIN_DB)
+        admin = connect(PG_ADMIN_DB)
     except Exception as exc:  # psycopg2.OperationalError and friends
         reason = f"PostgreSQL at {PG_HOST}:{PG_PORT} (user {PG_USER}) is not reachable: {exc}"
         if os.environ.get("CI") == "true":

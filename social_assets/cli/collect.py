@@ -5,6 +5,8 @@ every (partition, asset) that was never materialized (all of them with ``refresh
 single-run batches, one per contiguous range of keys, and sums up what was collected.
 """
 
+import contextlib
+import io
 import logging
 import sys
 from collections import Counter
@@ -30,6 +32,8 @@ class Summary:
     rows: Counter = field(default_factory=Counter)
     credits_by_request: dict[str, int] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    warehouse: list[str] = field(default_factory=list)  # one line per built model
+    warehouse_error: str | None = None
 
     @property
     def rejected(self) -> tuple[RejectedRow, ...]:
@@ -49,6 +53,11 @@ class Summary:
         out += [f"  {r}" for r in self.rejected]
         out.append(f"failures: {len(self.failures)}")
         out += [f"  {key}: {reason}" for key, reason in sorted(self.failures.items())]
+        if self.warehouse_error:
+            out.append(f"warehouse: FAILED {self.warehouse_error}")
+        elif self.warehouse:
+            out.append(f"warehouse: {len(self.warehouse)} assets built")
+            out += [f"  {line}" for line in self.warehouse]
         out.append(f"data: {data_dir / 'raw'}/{{followers,following,repliers}}/")
         out.append(f"dagster instance: {dagster_home}")
         return out
@@ -77,6 +86,25 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
         for batch in batches:
             _run_batch(defs, instance, batch, summary)
     return summary
+
+
+def build_warehouse(defs: dg.Definitions, instance: dg.DagsterInstance, summary: Summary,
+                    say: Callable[[str], None] = print) -> None:
+    """Run ``warehouse_job`` (dbt build, the export) over everything collected so far."""
+    say("building the warehouse (dbt build) ...")
+    dbt_log = io.StringIO()  # dbt's own console log: shown only when the build fails
+    with contextlib.redirect_stdout(dbt_log):
+        result = defs.resolve_job_def("warehouse_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET,
+            tags={"social/launched_by": "social-graph collect"})
+    for event in result.get_asset_materialization_events():
+        mat = event.materialization
+        rows = mat.metadata.get("dagster/row_count")
+        name = mat.asset_key.to_user_string()
+        summary.warehouse.append(f"{name}: {rows.value} rows" if rows is not None else name)
+    if not result.success:
+        summary.warehouse_error = _failure_reasons(result).get("", "warehouse_job failed")
+        say("\n".join(dbt_log.getvalue().splitlines()[-40:]))
 
 
 def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[PlannedRun],
@@ -113,11 +141,18 @@ def _failure_reasons(result: dg.ExecuteInProcessResult) -> dict[str, str]:
         user = data.user_failure_data
         if user is not None and "failures" in user.metadata:
             reasons.update(user.metadata["failures"].value)
-        reasons.setdefault("", data.error.message.strip() if data.error else "step failed")
+        reasons.setdefault("", _root_cause(data.error) if data.error else "step failed")
     run_failure = result.get_run_failure_event()
     if run_failure is not None:
         reasons.setdefault("", run_failure.message or "run failed")
     return reasons
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message: the outer ones only say which step failed."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 class _progress:

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
                                        f"else ./{DEFAULT_TARGETS})")
     col.add_argument("--refresh", action="store_true",
                      help="take a new snapshot of every target, not only the missing ones")
+    col.add_argument("--no-warehouse", dest="warehouse", action="store_false",
+                     help="do not rebuild the warehouse (dbt) after collecting")
     _simulator_options(col)
 
     dev = sub.add_parser("dev", help="the Dagster UI, with the simulator running")
@@ -79,7 +81,7 @@ def _collect(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for this output
     import dagster as dg
 
-    from social_assets.cli.collect import collect
+    from social_assets.cli.collect import build_warehouse, collect
     from social_assets.cli.instance import ensure_dagster_home
     from social_assets.targets import TargetListError, read_target_file
 
@@ -101,16 +103,25 @@ def _collect(args: argparse.Namespace) -> int:
 
         with dg.DagsterInstance.get() as instance:
             print(f"target list: {path.resolve()}", flush=True)
-            summary = collect(defs, instance, targets, refresh=args.refresh,
-                              say=lambda line: print(line, flush=True))
+            say = lambda line: print(line, flush=True)  # noqa: E731
+            summary = collect(defs, instance, targets, refresh=args.refresh, say=say)
+            if args.warehouse and (summary.planned or not _warehouse_built(instance)):
+                build_warehouse(defs, instance, summary, say=say)
         if sim is not None:
             print(f"simulator charged {sim.credits_used} credits", flush=True)
     print("\n".join(summary.lines(SocialStorage().root(), home)))
     if summary.failures:
         print(f"error: {len(summary.failures)} target(s) failed: "
               f"{', '.join(sorted(summary.failures))}", file=sys.stderr)
-        return 1
-    return 0
+    if summary.warehouse_error:
+        print(f"error: the warehouse build failed: {summary.warehouse_error}", file=sys.stderr)
+    return 1 if summary.failures or summary.warehouse_error else 0
+
+
+def _warehouse_built(instance) -> bool:
+    import dagster as dg
+
+    return instance.get_latest_materialization_event(dg.AssetKey("dim_accounts")) is not None
 
 
 def _dev(args: argparse.Namespace) -> int:

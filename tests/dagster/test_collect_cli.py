@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -60,6 +61,12 @@ def test_collect_writes_every_target_then_a_second_collect_submits_nothing(
     assert "failures: 0" in out
     # janedoe: one followers,following request; jane.doe: followers; the post; quiet_account.
     assert len(submits(sim)) == 4
+    # ... and the warehouse was built from them, every mart with rows.
+    assert "warehouse: FAILED" not in out
+    with duckdb.connect(str(data / "warehouse.duckdb")) as db:  # the run keeps it open
+        for mart in ("dim_accounts", "fct_follows", "fct_replies", "account_metrics",
+                     "follower_changes"):
+            assert db.execute(f"select count(*) from {mart}").fetchone()[0] > 0, mart
 
     assert main(["collect", "--targets", str(path)]) == 0
     assert "nothing to collect" in capsys.readouterr().out
@@ -70,8 +77,8 @@ def test_refresh_takes_a_new_snapshot_of_every_target(env, tmp_path, capsys):
     sim = env
     path = tmp_path / "targets.yaml"
     path.write_text("targets:\n  - url: https://x.com/dagster_io\n")
-    assert main(["collect", "--targets", str(path)]) == 0
-    assert main(["collect", "--targets", str(path), "--refresh"]) == 0
+    assert main(["collect", "--targets", str(path), "--no-warehouse"]) == 0
+    assert main(["collect", "--targets", str(path), "--refresh", "--no-warehouse"]) == 0
     assert len(submits(sim)) == 2
     files = list((tmp_path / "data/raw/followers").glob("*/*/*.parquet"))
     assert len(files) == 2
@@ -81,7 +88,7 @@ def test_a_failed_target_makes_collect_exit_non_zero_naming_it(env, tmp_path, ca
     path = tmp_path / "targets.yaml"
     path.write_text("targets:\n  - url: https://x.com/janedoe\n"
                     "  - url: https://x.com/no_such_user_q\n")
-    assert main(["collect", "--targets", str(path)]) == 1
+    assert main(["collect", "--targets", str(path), "--no-warehouse"]) == 1
     captured = capsys.readouterr()
     assert "tw_no_such_user_q" in captured.err
     assert "failures: 1" in captured.out and "LookupFailed" in captured.out

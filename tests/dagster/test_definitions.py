@@ -11,8 +11,19 @@ from social_assets.definitions import build_definitions, defs
 def test_the_code_location_loads():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
-    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {
-        "followers", "following", "repliers"}
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"followers", "following", "repliers", "dim_accounts", "fct_follows", "fct_replies",
+            "mutual_follows", "audience_overlap", "follower_changes", "account_metrics"} <= keys
+
+
+def test_lineage_runs_from_the_raw_assets_through_dbt():
+    graph = defs.resolve_asset_graph()
+    for asset in ("followers", "following", "repliers"):
+        staging = dg.AssetKey(f"stg_nyne__{asset}")
+        assert graph.get(staging).parent_keys == {dg.AssetKey(asset)}
+    checks = {k.name for k in graph.asset_check_keys}
+    assert any(name.startswith("unique") for name in checks)
+    assert any("relationships" in name for name in checks)
 
 
 def test_the_refresh_cron_is_configurable():

@@ -31,9 +31,9 @@ def test_collect_on_a_postgres_backed_instance_remembers_what_it_collected(
                             "NYNE_BASE_URL": sim.url, "NYNE_API_KEY": sim.config.api_key,
                             "NYNE_API_SECRET": sim.config.api_secret}.items():
             monkeypatch.setenv(name, value)
-        assert main(["collect", "--targets", str(targets)]) == 0
+        assert main(["collect", "--targets", str(targets), "--no-warehouse"]) == 0
         assert len(submits(sim)) == 2
-        assert main(["collect", "--targets", str(targets)]) == 0
+        assert main(["collect", "--targets", str(targets), "--no-warehouse"]) == 0
         assert len(submits(sim)) == 2
     assert "nothing to collect" in capsys.readouterr().out
 

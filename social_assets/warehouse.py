@@ -1,0 +1,83 @@
+"""The dbt project as Dagster assets: the social graph built from the raw Parquet snapshots.
+
+dbt's sources ARE the raw assets (``meta.dagster.asset_key`` in the sources yml), so the UI
+shows one lineage graph from the API to the marts; dbt tests become asset checks. The models
+are unpartitioned: each build reads every snapshot of every partition.
+"""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from resources.storage import SocialStorage
+from social_assets.dbt_project import DBT_TARGET, dbt_project
+from social_assets.parquet import ensure_schema_files
+
+WAREHOUSE_POOL = "warehouse"
+"""DuckDB allows one writer: every step that writes the warehouse shares this pool (limit 1)."""
+
+# Rebuild after new snapshots land, even while some partition is missing or failed (plain
+# eager() waits for every upstream partition, which a failed target would block forever).
+REBUILD = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+
+
+class SocialDbtTranslator(DagsterDbtTranslator):
+    """Models in group ``warehouse``, rebuilt automatically; on PostgreSQL the sources are the
+    loaded ``postgres_raw/<asset>`` tables rather than the Parquet assets themselves."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source" and DBT_TARGET == "postgres":
+            return dg.AssetKey(["postgres_raw", dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "warehouse"
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]):
+        return REBUILD
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    name="social_graph_dbt",
+    dagster_dbt_translator=SocialDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    pool=WAREHOUSE_POOL,
+)
+def social_graph_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                     storage: SocialStorage):
+    """``dbt build`` of the selected models and their tests."""
+    root = storage.root()
+    ensure_schema_files(root / "raw")
+    # profiles.yml and the sources read the data dir from the environment dbt inherits.
+    os.environ["SOCIAL_DATA_DIR"] = str(root)
+    invocation = dbt.cli(["build"], context=context)
+    if DBT_TARGET != "duckdb":
+        yield from invocation.stream().fetch_row_counts()
+        return
+    # DuckDB has one writer: fetch_row_counts() would open the file while dbt still writes it
+    # and take its lock. Count the built tables once dbt is done instead.
+    events = list(invocation.stream())
+    counts = _duckdb_table_counts(storage.warehouse_path())
+    for event in events:
+        if isinstance(event, dg.Output):
+            name = context.asset_key_for_output(event.output_name).path[-1]
+            if name in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
+        yield event
+
+
+def _duckdb_table_counts(path: Path) -> dict[str, int]:
+    """Row counts of the warehouse's tables (views are not counted: that would run them)."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        tables = [row[0] for row in db.execute(
+            "select table_name from duckdb_tables() where schema_name = current_schema()"
+        ).fetchall()]
+        return {t: db.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
