@@ -39,5 +39,9 @@ dev: install
 simulate: install
 	$(BIN)/social-graph simulate --port 8765
 
+## bench: build the graph of a synthetic 10M-edge collection with dbt and with pandas/networkx
+bench: install
+	$(BIN)/python -m benchmarks.graph_build --edges 10000000
+
 clean:
 	rm -rf $(VENV) data .dagster_home .pytest_cache dbt/target dbt/logs

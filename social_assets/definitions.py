@@ -19,6 +19,7 @@ from sensors.refresh import DEFAULT_REFRESH_CRON, refresh_schedules
 from sensors.target_list import target_list_sensor
 from social_assets.accounts import account_edges
 from social_assets.dbt_project import DBT_TARGET, dbt_project
+from social_assets.export.asset import social_graph_export
 from social_assets.jobs import accounts_job, posts_job, warehouse_job
 from social_assets.posts import repliers
 from social_assets.postgres_raw import postgres_raw
@@ -35,7 +36,7 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
 def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
     # A schedule's cron is part of its definition, so it is read when the code location loads.
     cron = refresh_cron or os.environ.get("SOCIAL_REFRESH_CRON") or DEFAULT_REFRESH_CRON
-    assets = [account_edges, repliers, social_graph_dbt]
+    assets = [account_edges, repliers, social_graph_dbt, social_graph_export]
     if DBT_TARGET == "postgres":
         assets.append(postgres_raw)
     return dg.Definitions(

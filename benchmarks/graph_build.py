@@ -1,0 +1,220 @@
+"""Build the social graph from N synthetic follow rows two ways, and compare time and memory.
+
+    .venv/bin/python -m benchmarks.graph_build --edges 10000000
+
+1. writes a synthetic collection of raw Parquet snapshots (``benchmarks.synthetic``) to a
+   scratch data dir;
+2. runs the pandas/networkx baseline (``benchmarks.baseline``) and ``dbt build`` of ``dbt/``
+   on DuckDB over it, each in a process of its own, measuring wall time and peak RSS
+   (``benchmarks.measure``);
+3. checks that both found the same graph (marts' sizes, PageRank) and prints a table, also
+   written to ``benchmarks/RESULTS.md``.
+
+dbt runs with ``--target-path``/``--log-path`` in the scratch dir, so the project's own
+``dbt/target`` (the manifest the code location loads) is left alone. Not part of the tests.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks.measure import Measurement, measured
+from benchmarks.synthetic import generate
+
+PROJECT = Path(__file__).resolve().parents[1]
+DBT_DIR = PROJECT / "dbt"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+COMPARED = ["dim_accounts", "fct_follows", "current_follows", "mutual_follows",
+            "account_metrics", "max_in_degree", "max_out_degree"]
+
+WAREHOUSE_SUMMARY_SQL = {
+    "dim_accounts": "select count(*) from dim_accounts",
+    "fct_follows": "select count(*) from fct_follows",
+    "current_follows": "select count(*) from fct_follows where is_current",
+    "mutual_follows": "select count(*) from mutual_follows",
+    "account_metrics": "select count(*) from account_metrics",
+    "max_in_degree": "select coalesce(max(in_degree), 0) from account_metrics",
+    "max_out_degree": "select coalesce(max(out_degree), 0) from account_metrics",
+    "pagerank_sum": "select sum(pagerank) from account_metrics",
+}
+
+
+def dbt_executable() -> Path | None:
+    """This venv's dbt, when it and the project's marts exist."""
+    dbt = Path(sys.executable).with_name("dbt")
+    ready = dbt.exists() and (DBT_DIR / "dbt_project.yml").exists() and any(
+        (DBT_DIR / "models" / "marts").glob("account_metrics.*"))
+    return dbt if ready else None
+
+
+def warehouse_summary(path: Path) -> dict:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as conn:
+        summary = {name: conn.execute(sql).fetchone()[0]
+                   for name, sql in WAREHOUSE_SUMMARY_SQL.items()}
+        summary["top_pagerank"] = [list(row) for row in conn.execute(
+            "select platform, username, pagerank from account_metrics "
+            "order by pagerank desc limit 5").fetchall()]
+    return summary
+
+
+def compare(baseline: dict, warehouse: dict) -> list[str]:
+    """The differences between the two summaries (empty when they agree)."""
+    differences = [f"{name}: baseline {baseline[name]}, dbt {warehouse[name]}"
+                   for name in COMPARED if baseline[name] != warehouse[name]]
+    for (p1, u1, r1), (p2, u2, r2) in zip(baseline["top_pagerank"], warehouse["top_pagerank"]):
+        if (p1, u1) != (p2, u2) or abs(r1 - r2) > 1e-6 * max(r1, r2):
+            differences.append(f"top PageRank: baseline {p1}:{u1} {r1:.6g}, dbt {p2}:{u2} {r2:.6g}")
+    return differences
+
+
+def _row(side: str, run: Measurement | None, status: str, rows: int, summary: dict | None):
+    if run is None or summary is None:
+        return f"| {side} | {status} | | | {rows:,} | | | |"
+    return (f"| {side} | {status} | {run.wall_s:,.1f} s | {run.peak_rss_mb:,.0f} MB | {rows:,} | "
+            f"{summary['current_follows']:,} | {summary['account_metrics']:,} | "
+            f"{summary['mutual_follows']:,} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--edges", type=int, default=10_000_000, help="raw follow rows")
+    parser.add_argument("--targets", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="scratch dir (default: a new temporary dir, deleted afterwards)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch dir")
+    parser.add_argument("--skip-dbt", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    data_dir = (args.data_dir or Path(tempfile.mkdtemp(prefix="social_graph_bench_"))).resolve()
+    if (data_dir / "raw").exists():
+        shutil.rmtree(data_dir / "raw")
+    load = os.getloadavg()
+    started = datetime.now(timezone.utc)
+    try:
+        clock = time.perf_counter()
+        collection = generate(data_dir / "raw", edges=args.edges, targets=args.targets,
+                              seed=args.seed)
+        generated_s = time.perf_counter() - clock
+        print(f"generated {collection.rows:,} rows ({collection.followers_rows:,} followers, "
+              f"{collection.following_rows:,} following) in {collection.snapshots:,} snapshots "
+              f"of {collection.targets:,} targets in {generated_s:.1f} s: {data_dir / 'raw'}",
+              flush=True)
+        env = {**os.environ, "SOCIAL_DATA_DIR": str(data_dir),
+               "SOCIAL_WAREHOUSE": str(data_dir / "warehouse.duckdb"), "DBT_TARGET": "duckdb",
+               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        rows, notes = [], []
+        baseline = warehouse = None
+        if not args.skip_baseline:
+            print("running the pandas/networkx baseline ...", flush=True)
+            run = measured([sys.executable, "-m", "benchmarks.baseline", str(data_dir),
+                            str(data_dir / "baseline.json")],
+                           env=env, cwd=PROJECT, log=data_dir / "baseline.log")
+            if run.returncode == 0:
+                baseline = json.loads((data_dir / "baseline.json").read_text())
+            status = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
+            rows.append(_row("pandas + networkx", run, status, collection.rows, baseline))
+            if run.returncode:
+                notes.append("baseline failed:\n" + _tail(run.log))
+        dbt = None if args.skip_dbt else dbt_executable()
+        if dbt is None:
+            rows.append(_row("dbt build (DuckDB)", None, "skipped" if args.skip_dbt
+                             else "not available", collection.rows, None))
+        else:
+            print("running dbt build ...", flush=True)
+            (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
+            run = measured([str(dbt), "build", "--project-dir", str(DBT_DIR),
+                            "--profiles-dir", str(DBT_DIR), "--target", "duckdb",
+                            "--target-path", str(data_dir / "dbt_target"),
+                            "--log-path", str(data_dir / "dbt_logs")],
+                           env=env, cwd=PROJECT, log=data_dir / "dbt.log")
+            if (data_dir / "warehouse.duckdb").exists():
+                try:
+                    warehouse = warehouse_summary(data_dir / "warehouse.duckdb")
+                except Exception as exc:  # a model missing after a failed build
+                    notes.append(f"could not read the warehouse: {exc}")
+            status = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
+            rows.append(_row("dbt build (DuckDB)", run, status, collection.rows, warehouse))
+            if run.returncode:
+                notes.append("dbt build failed (models or tests), last lines:\n"
+                             + _tail(run.log))
+        if baseline and warehouse:
+            differences = compare(baseline, warehouse)
+            notes.append("same graph: both agree on " + ", ".join(COMPARED) + " and the top 5 "
+                         "PageRank accounts" if not differences else
+                         "the two sides DIFFER:\n" + "\n".join(f"- {d}" for d in differences))
+        report = _report(args, collection, generated_s, rows, notes, load, started)
+        print(report)
+        args.results.write_text(report)
+        print(f"written to {args.results}")
+        return 0
+    finally:
+        if not args.keep and args.data_dir is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    text = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return "\n".join("    " + line for line in text[-lines:])
+
+
+def _versions() -> str:
+    packages = ["dbt-core", "dbt-duckdb", "duckdb", "pandas", "pyarrow", "networkx", "scipy"]
+    found = []
+    for package in packages:
+        try:
+            found.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def _report(args, collection, generated_s, rows, notes, load, started) -> str:
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return "\n".join([
+        "# Graph build benchmark: dbt on DuckDB vs pandas + networkx",
+        "",
+        f"`.venv/bin/python -m benchmarks.graph_build --edges {args.edges}` "
+        f"(seed {args.seed}, {args.targets} targets), {started:%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Input: {collection.rows:,} raw follow rows ({collection.followers_rows:,} followers, "
+        f"{collection.following_rows:,} following) in {collection.snapshots:,} Parquet "
+        f"snapshots of {collection.targets:,} targets drawn from {collection.pool:,} accounts, "
+        f"generated in {generated_s:.1f} s.",
+        "",
+        "| build | status | wall time | peak RSS | raw rows | current edges | nodes "
+        "| mutual pairs |",
+        "|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "- wall time: the whole process (interpreter start, reading Parquet, every mart; for "
+        "dbt also parsing the project and running its data and unit tests);",
+        "- peak RSS: `ru_maxrss` of the process (the largest single process, from a wrapper "
+        "process of its own);",
+        "- nodes: accounts in the current follow graph (`account_metrics` rows); current edges: "
+        "`fct_follows` rows with `is_current`.",
+        "",
+        *[note + "\n" for note in notes],
+        f"Machine: {os.cpu_count()} cores, {memory_gb:.0f} GB RAM, {platform.platform()}, "
+        f"Python {platform.python_version()}; load average at start "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (other work on the machine inflates "
+        "times).",
+        f"Versions: {_versions()}.",
+        "",
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""A synthetic collection of raw follow snapshots, written exactly as the raw assets write them.
+
+``targets`` accounts (70 % Twitter, 30 % Instagram) each get one ``followers`` and one
+``following`` snapshot; a quarter of them also get a second, later ``followers`` snapshot (a
+refresh in which 5 % of the followers were replaced: unfollows and new follows). List sizes
+are heavy-tailed (Pareto for followers, log-normal for following). Members are drawn, with
+replacement, from a pool of accounts with Zipf-like popularity whose most popular members are
+the targets themselves, so targets follow each other and mutual follows exist; drawing with
+replacement also puts the occasional duplicate row in a list, which staging removes. No list
+names its own target (with self-listings, the dbt test
+``assert_follower_changes_chain_to_the_latest_list`` fails: ``int_snapshots.row_count`` counts
+the self row that ``int_follow_edges`` drops).
+
+Everything is numpy/pyarrow-vectorised: 10M rows take seconds, most of it Parquet writing.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from social_assets.parquet import EDGE_SCHEMA, ensure_schema_files, snapshot_path, write_snapshot
+
+FIRST_FETCH = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+REFRESH_AFTER = timedelta(days=7)
+FOLLOWERS_SHARE = 0.8  # of all rows; the rest are following lists
+REFRESHED_SHARE = 0.25  # of targets with a second followers snapshot
+CHURN = 0.05  # of a refreshed list replaced by new followers
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What was written: rows per raw asset, snapshot files, targets, the account pool."""
+
+    followers_rows: int
+    following_rows: int
+    snapshots: int
+    targets: int
+    pool: int
+
+    @property
+    def rows(self) -> int:
+        return self.followers_rows + self.following_rows
+
+
+def _split(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integer sizes >= 1 proportional to ``weights`` that add up to ``total`` exactly."""
+    sizes = np.maximum(1, np.floor(total * weights / weights.sum()).astype(np.int64))
+    sizes[np.argmax(sizes)] += total - sizes.sum()
+    return sizes
+
+
+def _names(prefix: str, ids: np.ndarray) -> pa.Array:
+    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(ids), pa.string()), "")
+
+
+def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) -> Collection:
+    """About ``edges`` follow rows (exactly, given ``targets`` <= edges / 4) under
+    ``raw_root/{followers,following}/``, plus the schema-only files (no repliers)."""
+    rng = np.random.default_rng(seed)
+    targets = max(2, min(targets, edges // 4))
+    pool = max(edges // 4, targets * 10)
+    popularity = np.cumsum(1.0 / (np.arange(pool) + 10.0) ** 0.8)
+    popularity /= popularity[-1]
+
+    def draw(n: int, target: int) -> np.ndarray:
+        """``n`` pool ids by popularity, never ``target`` itself (nobody follows themselves)."""
+        members = np.minimum(np.searchsorted(popularity, rng.random(n)), pool - 1)
+        members[members == target] = (target + 1) % pool
+        return members
+
+    ids = np.arange(pool)
+    names = _names("u", ids)
+    display = _names("User ", ids)
+    followers_count = (rng.pareto(1.1, pool) * 50).astype(np.int64)
+    following_count = rng.lognormal(5, 1, pool).astype(np.int64)
+    verified = pa.array(ids < targets // 4)
+    platforms = np.where(np.arange(targets) % 10 < 3, "instagram", "twitter")
+
+    refreshed = rng.random(targets) < REFRESHED_SHARE
+    weight = rng.pareto(1.2, targets) + 1.0
+    follower_sizes = _split(int(edges * FOLLOWERS_SHARE), weight * (1 + refreshed))
+    follower_sizes = np.maximum(1, follower_sizes // (1 + refreshed))
+    following_total = edges - int((follower_sizes * (1 + refreshed)).sum())
+    following_sizes = _split(following_total, rng.lognormal(0, 1, targets))
+
+    # (asset, target, fetched_at, members) per snapshot, members as pool ids
+    snapshots = []
+    for target in range(targets):
+        first = draw(follower_sizes[target], target)
+        snapshots.append(("followers", target, FIRST_FETCH, first))
+        if refreshed[target]:
+            second = first.copy()
+            churned = rng.random(second.size) < CHURN
+            second[churned] = draw(int(churned.sum()), target)
+            snapshots.append(("followers", target, FIRST_FETCH + REFRESH_AFTER, second))
+        following = draw(following_sizes[target], target)
+        snapshots.append(("following", target, FIRST_FETCH, following))
+
+    rows = {"followers": 0, "following": 0}
+    writer, writes = ThreadPoolExecutor(max_workers=os.cpu_count() or 2), []
+    for number, (asset, target, fetched_at, members) in enumerate(snapshots):
+        request_id = f"interaction_bench_{number:07d}"
+        n = members.size
+        take = pa.array(members)
+        table = pa.Table.from_arrays([
+            pa.array([str(platforms[target])] * n, pa.string()),
+            pa.array([f"u{target}"] * n, pa.string()),
+            names.take(take), display.take(take), pa.nulls(n, pa.string()),
+            pa.nulls(n, pa.string()), pa.array(followers_count[members]),
+            pa.array(following_count[members]), verified.take(take),
+            pa.array([request_id] * n, pa.string()),
+            pa.array([fetched_at] * n, pa.timestamp("us", tz="UTC")),
+            pa.nulls(n, pa.string()),
+        ], schema=EDGE_SCHEMA)
+        path = snapshot_path(raw_root / asset, platform=str(platforms[target]),
+                             target=f"u{target}", request_id=request_id)
+        writes.append(writer.submit(write_snapshot, table, path))  # Parquet releases the GIL
+        rows[asset] += n
+    for write in writes:
+        write.result()
+    writer.shutdown()
+    ensure_schema_files(raw_root)
+    return Collection(followers_rows=rows["followers"], following_rows=rows["following"],
+                      snapshots=len(snapshots), targets=targets, pool=pool)

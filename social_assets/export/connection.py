@@ -1,0 +1,61 @@
+"""A read-only connection to the warehouse the dbt project built: DuckDB or PostgreSQL.
+
+Settings come from the environment when called (never at import):
+
+- ``duckdb``: the file ``$SOCIAL_WAREHOUSE``, else ``<data_dir>/warehouse.duckdb``; schema
+  ``main``. Read-only, so it never takes DuckDB's single writer lock, but it cannot open while
+  a writer (a dbt build) holds the file: the asset shares the ``warehouse`` pool with dbt.
+- ``postgres``: ``SOCIAL_PG_HOST/PORT/USER/PASSWORD/DB`` (through ``resources.postgres``, the
+  same settings the dbt profile reads), schema ``$SOCIAL_PG_SCHEMA`` (default ``analytics``),
+  in a read-only session.
+"""
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+TARGETS = ("duckdb", "postgres")
+DEFAULT_PG_SCHEMA = "analytics"
+
+
+class WarehouseNotFound(Exception):
+    """The DuckDB warehouse file does not exist yet (the dbt build has not run)."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"no DuckDB warehouse at {path}: build it first (dbt build)")
+        self.path = path
+
+
+def duckdb_path(data_dir: Path) -> Path:
+    """``$SOCIAL_WAREHOUSE``, else ``<data_dir>/warehouse.duckdb``."""
+    configured = os.environ.get("SOCIAL_WAREHOUSE")
+    return Path(configured).expanduser() if configured else Path(data_dir) / "warehouse.duckdb"
+
+
+@contextlib.contextmanager
+def connect_warehouse(target: str, data_dir: Path) -> Iterator:
+    """A DB-API connection to the marts of dbt target ``target`` (``duckdb`` or ``postgres``),
+    read-only, closed when the block ends. Raises ``WarehouseNotFound`` for a missing DuckDB
+    file and ``ValueError`` for an unknown target."""
+    if target == "duckdb":
+        import duckdb
+
+        path = duckdb_path(data_dir)
+        if not path.is_file():
+            raise WarehouseNotFound(path)
+        conn = duckdb.connect(str(path), read_only=True)
+    elif target == "postgres":
+        from resources.postgres import PostgresWarehouse
+
+        conn = PostgresWarehouse().connect()
+        conn.set_session(readonly=True)
+        with conn.cursor() as cursor:
+            cursor.execute("select set_config('search_path', %s, false)",
+                           (os.environ.get("SOCIAL_PG_SCHEMA") or DEFAULT_PG_SCHEMA,))
+    else:
+        raise ValueError(f"unknown warehouse target {target!r}: expected one of {TARGETS}")
+    try:
+        yield conn
+    finally:
+        conn.close()
