@@ -1,0 +1,71 @@
+{#- The staging of one relationship list (followers or following): both have the same
+    columns and the same cleaning, one row per snapshot and listed account. -#}
+{% macro stg_nyne_relationship_list(list_type) %}
+with
+
+source as (
+
+    select * from {{ source('nyne', list_type) }}
+
+),
+
+renamed as (
+
+    select
+        lower(trim(platform)) as platform,
+        lower(trim(target_username)) as target_username,
+        lower(trim(username)) as username,
+        display_name,
+        profile_url,
+        bio,
+        cast(followers_count as bigint) as followers_count,
+        cast(following_count as bigint) as following_count,
+        cast(verified as boolean) as is_verified,
+        request_id,
+        cast(fetched_at as timestamp with time zone) as snapshot_at,
+        extra
+
+    from source
+    where username is not null and trim(username) <> ''
+
+),
+
+deduplicated as (
+
+    -- The API may list an account twice in one result (or in two cases): keep one row per
+    -- snapshot and lowercased username, the most complete profile first.
+    select
+        *,
+        row_number() over (
+            partition by platform, target_username, request_id, username
+            order by followers_count desc nulls last, display_name nulls last, bio nulls last
+        ) as row_number_in_snapshot
+
+    from renamed
+
+),
+
+final as (
+
+    select
+        {{ hash_key(["'" ~ list_type ~ "'", 'platform', 'target_username', 'request_id']) }} as snapshot_id,
+        platform,
+        target_username,
+        username,
+        display_name,
+        profile_url,
+        bio,
+        followers_count,
+        following_count,
+        is_verified,
+        request_id,
+        snapshot_at,
+        extra
+
+    from deduplicated
+    where row_number_in_snapshot = 1
+
+)
+
+select * from final
+{% endmacro %}
