@@ -21,8 +21,11 @@ from pydantic import Field
 
 from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLimiter
 
-_SECRET_FIELDS = frozenset({"api_key", "api_secret"})
+_SECRET_FIELDS = frozenset({"api_key", "api_secret", "callback_token"})
 BASE_URL_ENV = "NYNE_BASE_URL"
+BUDGET_ENV = "SOCIAL_CREDIT_BUDGET"
+CALLBACK_BASE_ENV = "SOCIAL_CALLBACK_BASE_URL"
+CALLBACK_TOKEN_ENV = "SOCIAL_CALLBACK_TOKEN"
 
 
 class NyneApi(dg.ConfigurableResource):
@@ -67,6 +70,26 @@ class NyneApi(dg.ConfigurableResource):
     minute_window_s: float = Field(60.0, gt=0, description="Length of the 'minute' window (s).")
     hour_window_s: float = Field(3600.0, gt=0, description="Length of the 'hour' window (s).")
     max_concurrent_lookups: int = Field(8, ge=1, description="Lookups one client runs at once.")
+    credit_budget_per_run: Optional[int] = Field(
+        default=None, ge=0,
+        description="Most credits one run may commit; a lookup that could pass it is refused "
+        "before its submit (each lookup reserves 3 until its result shows the charge). "
+        "Unset: $SOCIAL_CREDIT_BUDGET at run time, else no budget.",
+    )  # fmt: skip
+    callback_base_url: Optional[str] = Field(
+        default=None,
+        description="Public base URL of `social-graph receive` (e.g. https://hooks.example.com). "
+        "Unset: $SOCIAL_CALLBACK_BASE_URL at run time. With a token, lookups ask for a "
+        "callback and complete from it.",
+    )
+    callback_token: Optional[str] = Field(
+        default=None,
+        description="The secret in the callback URL's path. Unset: $SOCIAL_CALLBACK_TOKEN at "
+        "run time. Use dg.EnvVar('SOCIAL_CALLBACK_TOKEN') if you set it here.",
+    )
+    callback_backstop_poll_s: float = Field(
+        120.0, gt=0, description="With callbacks: interval of the backstop polls (s)."
+    )
 
     def __repr_args__(self) -> Any:
         # pydantic's repr/str would print the credentials: mask them.
@@ -104,4 +127,29 @@ class NyneApi(dg.ConfigurableResource):
             settings=self.settings(),
             limiter=limiter,
             http=http,
+            redact_also=tuple(t for t in (self._callback_token(),) if t),
         )
+
+    def credit_budget(self) -> Optional[int]:
+        """Explicit config, else ``$SOCIAL_CREDIT_BUDGET`` (read now), else None (no budget)."""
+        if self.credit_budget_per_run is not None:
+            return self.credit_budget_per_run
+        raw = os.environ.get(BUDGET_ENV, "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise ValueError(f"${BUDGET_ENV} must be a whole number of credits, got {raw!r}")
+        return int(raw)
+
+    def _callback_token(self) -> Optional[str]:
+        return self.callback_token or os.environ.get(CALLBACK_TOKEN_ENV) or None
+
+    def callback_url(self) -> Optional[str]:
+        """The URL the API posts results to, or None when callbacks are not configured."""
+        base = self.callback_base_url or os.environ.get(CALLBACK_BASE_ENV)
+        token = self._callback_token()
+        if not (base and token):
+            return None
+        from resources.callbacks.receiver import callback_url
+
+        return callback_url(base, token)

@@ -7,6 +7,12 @@ refused connection, timeout) it is retried up to 5 more times after 1 s, 5 s, 15
 recorded. Every attempt sends the same bytes, so receivers see exact duplicates.
 Body (choice, `callback_body`): the whole envelope as a poll returns it, or only its `data`.
 No signature is sent: the provider documents none.
+
+Receiver faults (off by default): `callback_duplicates` exact re-deliveries follow each
+acknowledged attempt (an API whose acknowledgement got lost); with `callback_early_progress` a
+non-terminal payload is POSTed just before the final one and again right after the final
+payload's first attempt (and its duplicates): out-of-order delivery. Those extra POSTs are sent
+once each, never retried, and recorded with their `kind`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ class DeliveryAttempt:
     status: int | None  # the receiver's HTTP status, None when no response came
     error: str | None  # why no response came
     at: float
+    # "final" (the job's end payload, retried), "duplicate" (a re-delivery of an acknowledged
+    # final attempt, same number), "progress" (the early non-terminal payload), "stale" (it again,
+    # after the final one).
+    kind: str = "final"
 
 
 class CallbackDispatcher:
@@ -49,9 +59,15 @@ class CallbackDispatcher:
         with self._lock:
             return list(self._attempts)
 
-    def deliver(self, request_id: str, url: str, body: bytes) -> None:
-        """Start delivering `body` (JSON bytes) in the background."""
-        self._spawn(request_id, url, body, 1)
+    def deliver(self, request_id: str, url: str, body: bytes,
+                progress: bytes | None = None) -> None:
+        """Start delivering `body` (JSON bytes) in the background; `progress`, if given, is a
+        non-terminal payload sent before it and once more after its first attempt."""
+        if self._stopped.is_set():
+            return
+        # One thread runs progress, first attempt, stale in order, so the order is the fault's.
+        threading.Thread(target=self._first, args=(request_id, url, body, progress),
+                         name=f"callback-{request_id}-1", daemon=True).start()
 
     def stop(self) -> None:
         self._stopped.set()
@@ -73,7 +89,28 @@ class CallbackDispatcher:
             threading.Thread(target=self._attempt, args=(request_id, url, body, attempt),
                              name=f"callback-{request_id}-{attempt}", daemon=True).start()
 
+    def _first(self, request_id: str, url: str, body: bytes, progress: bytes | None) -> None:
+        if progress is not None:
+            self._post(request_id, url, progress, 1, "progress")
+        self._attempt(request_id, url, body, 1)
+        if progress is not None:
+            self._post(request_id, url, progress, 1, "stale")
+
     def _attempt(self, request_id: str, url: str, body: bytes, attempt: int) -> None:
+        status = self._post(request_id, url, body, attempt, "final")
+        if status is not None and 200 <= status < 300:
+            for _ in range(self._config.callback_duplicates):
+                self._post(request_id, url, body, attempt, "duplicate")
+            return
+        retries = self._config.callback_retry_s
+        if attempt <= len(retries) and not self._stopped.is_set():
+            delay = self._config.scaled(retries[attempt - 1])
+            self._scheduler.call_at(time.time() + delay,
+                                    lambda: self._spawn(request_id, url, body, attempt + 1))
+
+    def _post(self, request_id: str, url: str, body: bytes, attempt: int,
+              kind: str) -> int | None:
+        """One POST, recorded; the receiver's status, or None when no response came."""
         status, error = None, None
         try:
             response = self._http().post(
@@ -83,15 +120,11 @@ class CallbackDispatcher:
         except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: client closed by stop()
             error = f"{type(exc).__name__}: {exc}"
         if self._stopped.is_set():
-            return
+            return None
         with self._lock:
             self._attempts.append(DeliveryAttempt(request_id, url, attempt, status, error,
-                                                  time.time()))
+                                                  time.time(), kind))
         # The URL may carry the receiver's secret token: log its host only.
-        log.info("callback %s attempt %d to %s -> %s", request_id, attempt,
+        log.info("callback %s %s attempt %d to %s -> %s", request_id, kind, attempt,
                  urlsplit(url).hostname, status or error)
-        retries = self._config.callback_retry_s
-        if (status is None or not 200 <= status < 300) and attempt <= len(retries):
-            delay = self._config.scaled(retries[attempt - 1])
-            self._scheduler.call_at(time.time() + delay,
-                                    lambda: self._spawn(request_id, url, body, attempt + 1))
+        return status

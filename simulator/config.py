@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTRY_SHAPES = ("flat", "actor")
-COMPOUND_SHAPES = ("tagged", "split")
+COMPOUND_SHAPES = ("tagged", "split", "untagged")  # untagged: a shape no client can split
 RESULTS_KEYS = ("interactions", "results")
 CALLBACK_BODIES = ("envelope", "data")
 TOTAL_COUNT_MODES = ("returned", "available")
@@ -77,6 +77,12 @@ class SimulatorConfig:
     callback_timeout_s: float = 30.0
     # URL prefixes a callback_url must start with; None means any http(s) URL is accepted.
     callback_allowlist: tuple[str, ...] | None = None
+    # Faults for receivers (choices, off by default). Each acknowledged delivery of the final
+    # payload is followed by this many exact re-deliveries, as when an acknowledgement is lost.
+    callback_duplicates: int = 0
+    # Out of order: a non-terminal "processing" payload is POSTed just before the final one, and
+    # that stale payload once more right after the final payload's first attempt.
+    callback_early_progress: bool = False
 
     # Random faults on /person/interactions (probabilities per request), all off by default.
     fault_rate_5xx: float = 0.0
@@ -144,12 +150,16 @@ class SimulatorConfig:
                      "fault_rate_slow", "fault_rate_malformed"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
-        for name in ("rate_per_minute", "rate_per_hour", "credit_cost", "epoch"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
+        for name in ("rate_per_minute", "rate_per_hour", "credit_cost", "epoch",
+                     "callback_duplicates"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer")
         for name in ("minute_window_s", "hour_window_s", "result_ttl_s", "callback_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
+        if not isinstance(self.callback_early_progress, bool):
+            raise ValueError("callback_early_progress must be true or false")
         unknown = set(self.world_size) - set(PLATFORMS)
         if unknown or any(n < MIN_WORLD_SIZE for n in self.world_size.values()):
             raise ValueError(f"world_size maps {PLATFORMS} to at least {MIN_WORLD_SIZE} accounts")

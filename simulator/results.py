@@ -10,7 +10,9 @@ Contract:
 - Shapes (ResultShape, captured when the job is accepted): flat entries or `actor`-nested ones
   with numbers and booleans as strings; compound results `tagged` (one list, each entry has
   `relationship_type` "follower"/"following") or `split` (`followers` and `following` lists);
-  `results_key="results"` moves the rows to `data.results` (always one tagged list there).
+  `results_key="results"` moves the rows to `data.results` (always one tagged list there);
+  `untagged` (flat entries only) is one list with no relationship on any entry: a layout no
+  client can split, for testing that clients refuse to guess.
 """
 
 from __future__ import annotations

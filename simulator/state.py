@@ -11,7 +11,7 @@ from typing import Any
 
 from simulator.callbacks import CallbackDispatcher
 from simulator.config import SimulatorConfig
-from simulator.envelope import encode, ok_data
+from simulator.envelope import encode, iso_z, ok_data
 from simulator.faults import FaultPlan
 from simulator.jobs import Job, JobStore
 from simulator.ledger import Charge, Ledger
@@ -84,6 +84,12 @@ class Simulation:
             self.ledger.charge(Charge(job.request_id, self.config.credit_cost, spec.platform,
                                       spec.interaction_type, spec.target, time.time()))
         if spec.callback_url:
-            data = job.data(job.ended_at or time.time())
-            body = ok_data(data, time.time()) if job.callback_body == "envelope" else data
-            self.callbacks.deliver(job.request_id, spec.callback_url, encode(body))
+            wrap = ok_data if job.callback_body == "envelope" else (lambda data, _at: data)
+            final = encode(wrap(job.data(job.ended_at or time.time()), time.time()))
+            progress = None
+            if self.config.callback_early_progress:
+                # What a poll said while the job ran: the stale payload of the fault.
+                running = {"request_id": job.request_id, "status": "processing",
+                           "completed": False, "created_on": iso_z(job.submitted_at)}
+                progress = encode(wrap(running, job.submitted_at))
+            self.callbacks.deliver(job.request_id, spec.callback_url, final, progress)

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from resources.ledger.resource import LedgerResource
 from resources.nyne_api import NyneApi
 from resources.postgres import PostgresWarehouse
 from resources.storage import SocialStorage
@@ -49,6 +50,7 @@ def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
             "nyne": NyneApi(api_key=dg.EnvVar("NYNE_API_KEY"),
                             api_secret=dg.EnvVar("NYNE_API_SECRET")),
             "storage": SocialStorage(),
+            "ledger": LedgerResource(),
             "target_list": TargetListResource(),
             "dbt": DbtCliResource(project_dir=dbt_project, target=DBT_TARGET,
                                   # this venv's dbt, never another one found on PATH

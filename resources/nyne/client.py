@@ -49,8 +49,9 @@ class NyneClient:
         settings: ClientSettings = ClientSettings(),
         limiter: Optional[RateLimiter] = None,
         http: Optional[httpx.AsyncClient] = None,
+        redact_also: tuple[str, ...] = (),
     ) -> None:
-        self._credentials = Credentials(api_key, api_secret)
+        self._credentials = Credentials(api_key, api_secret, redact_also)
         self.base_url = base_url.rstrip("/")
         self.settings = settings
         self.limiter = limiter or RateLimiter(
@@ -66,6 +67,10 @@ class NyneClient:
         self._owns_http = http is None
         self._slots: Optional[asyncio.Semaphore] = None
         self._slots_loop: Optional[asyncio.AbstractEventLoop] = None
+
+    def redact(self, text: str) -> str:
+        """``text`` without the credentials (and ``redact_also``), for logs and errors."""
+        return self._credentials.redact(text)
 
     def __repr__(self) -> str:
         return f"NyneClient(base_url={self.base_url!r}, api_key='***', api_secret='***')"
@@ -151,6 +156,16 @@ class NyneClient:
         job = parse_job(reply.data or {}, request_id=request_id, expected_type=expected_type)
         logger.debug("poll request_id=%s: %s", request_id, job.status)
         return job
+
+    async def poll_raw(self, request_id: str) -> tuple[JobStatus, bytes]:
+        """One status check that leaves a completed result unparsed: (status, exact body).
+
+        For callers that archive the body before parsing it (``social_assets.durable``).
+        """
+        reply = await self._request(
+            "GET", INTERACTIONS_PATH, params={"request_id": request_id}, request_id=request_id
+        )
+        return parse_job(reply.data or {}, request_id=request_id, with_result=False), reply.raw
 
     async def wait(
         self,

@@ -167,15 +167,18 @@ def _error_text(value: Any) -> Optional[str]:
 
 
 def parse_job(
-    data: Mapping[str, Any], *, request_id: str, expected_type: Optional[str] = None
+    data: Mapping[str, Any], *, request_id: str, expected_type: Optional[str] = None,
+    with_result: bool = True,
 ) -> JobStatus:
-    """A poll (or submit) ``data`` object; the result is parsed only once the job completed."""
+    """A poll (or submit) ``data`` object; the result is parsed only once the job completed
+    (and not at all with ``with_result=False``: the caller archives the raw body first)."""
     status = str(data.get("status") or "").strip().lower()
     completed = to_bool(data.get("completed")) is True or status == "completed"
     if status == "failed":
         completed = False
     rid = str(data.get("request_id") or request_id)
-    result = parse_result(data, request_id=rid, expected_type=expected_type) if completed else None
+    result = (parse_result(data, request_id=rid, expected_type=expected_type)
+              if completed and with_result else None)
     return JobStatus(
         request_id=rid,
         status=status or ("completed" if completed else "unknown"),

@@ -9,9 +9,11 @@
 * Any other status (400, 401, 402, 403, 404, ...) is returned to the caller at once, never
   retried, so a refused submit is never sent twice.
 
-Caveat, accepted for now: a submit (POST) retried after a timeout, a dropped connection, a
-5xx or an unreadable 202 may have created a job the first time, so the retry can create a
-duplicate job (and a duplicate charge). A later issue adds a durable ledger of request ids.
+Caveat: the provider has no idempotency key, so a submit (POST) retried after a timeout, a
+dropped connection, a 5xx or an unreadable 202 would create a second job if the first attempt
+had created one before its answer was lost. The simulator (like a gateway failing in front of
+the API) creates no job on those faults; see README "Failure behaviour" for what the request
+ledger (``resources.ledger``) does and does not protect.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Reply:
     body: Any  # the JSON body (for errors: JSON, or {"detail": text} when not JSON)
     data: Optional[dict[str, Any]]  # the envelope's data for 2xx replies, else None
     headers: httpx.Headers
+    raw: bytes = b""  # the body exactly as received (archived before anything is parsed)
 
 
 def _is_transient_status(status: int) -> bool:
@@ -125,7 +128,7 @@ async def send_with_retries(
                 continue  # the next acquire() waits out the pause
             if 200 <= status < 300:
                 try:
-                    return Reply(status, body, unwrap(body), response.headers)
+                    return Reply(status, body, unwrap(body), response.headers, response.content)
                 except MalformedBody as exc:
                     reason = f"HTTP {status} with a body that is not a JSON envelope ({exc})"
             elif _is_transient_status(status):
@@ -133,7 +136,7 @@ async def send_with_retries(
             else:  # 4xx: final, never retried
                 if body is None:
                     body = {"detail": response.text[:500]}
-                return Reply(status, body, None, response.headers)
+                return Reply(status, body, None, response.headers, response.content)
         failures += 1
         if failures > policy.max_retries:
             raise ProviderError(status, attempts, reason, path=path)

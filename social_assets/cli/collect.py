@@ -16,6 +16,7 @@ from typing import Callable
 
 import dagster as dg
 
+from social_assets.cli.reaper import process_tag, reap_dead_runs
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, PlannedRun, contiguous_batches, partitions_to_add,
                                 plan_runs)
@@ -67,6 +68,7 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
             *, refresh: bool = False, say: Callable[[str], None] = print) -> Summary:
     """Register, plan and run; returns the summary (``failures`` names each failed target)."""
     summary = Summary(targets=targets)
+    reap_dead_runs(instance, say)
     registered = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}
     for name, keys in partitions_to_add(targets, registered).items():
         instance.add_dynamic_partitions(name, keys)
@@ -74,6 +76,9 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
 
     materialized = {a: instance.get_materialized_partitions(dg.AssetKey(a)) for a in RAW_ASSETS}
     summary.planned = plan_runs(targets.targets, materialized, refresh=refresh)
+    if not targets.targets:
+        say("nothing to collect: the target list names no usable target")
+        return summary
     if not summary.planned:
         say("nothing to collect: every target is already materialized "
             "(--refresh takes a new snapshot)")
@@ -112,7 +117,7 @@ def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[P
     first, last = batch[0], batch[-1]
     tags = {"dagster/asset_partition_range_start": first.partition_key,
             "dagster/asset_partition_range_end": last.partition_key,
-            "social/launched_by": "social-graph collect"}
+            "social/launched_by": "social-graph collect", **process_tag()}
     result = defs.resolve_job_def(first.job_name).execute_in_process(
         instance=instance, tags=tags, raise_on_error=False, run_config=QUIET,
         asset_selection=[dg.AssetKey(a) for a in first.assets])

@@ -1,4 +1,4 @@
-"""The ``social-graph`` command: ``simulate``, ``collect`` and ``dev``."""
+"""The ``social-graph`` command: ``simulate``, ``collect``, ``dev``, ``receive`` and ``rebuild``."""
 
 import argparse
 import os
@@ -34,8 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
     _simulator_options(dev, default_on=True)
 
+    from social_assets.cli import receive
+
+    receive.add_parser(sub)
+    reb = sub.add_parser("rebuild", help="regenerate the raw Parquet tables from landing/, "
+                                         "with no API call")
+    reb.add_argument("--landing", help="the landing folder to read (default: "
+                                       "$SOCIAL_DATA_DIR/landing)")
+
     args = parser.parse_args(argv)
-    return {"simulate": _simulate, "collect": _collect, "dev": _dev}[args.command](args)
+    commands = {"simulate": _simulate, "collect": _collect, "dev": _dev, "receive": receive.run,
+                "rebuild": _rebuild}
+    return commands[args.command](args)
 
 
 def _simulator_options(parser: argparse.ArgumentParser, default_on: bool = False) -> None:
@@ -116,6 +126,22 @@ def _collect(args: argparse.Namespace) -> int:
     if summary.warehouse_error:
         print(f"error: the warehouse build failed: {summary.warehouse_error}", file=sys.stderr)
     return 1 if summary.failures or summary.warehouse_error else 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from resources.storage import SocialStorage
+    from social_assets.landing import landing_dir
+    from social_assets.rebuild import rebuild
+
+    root = SocialStorage().root()
+    landing = Path(args.landing) if args.landing else landing_dir(root)
+    if not landing.is_dir():
+        print(f"error: no landing folder at {landing}", file=sys.stderr)
+        return 2
+    print(f"landing: {landing.resolve()}\nraw tables: {root / 'raw'}", flush=True)
+    report = rebuild(landing, root / "raw", say=lambda line: print(line, flush=True))
+    print("\n".join(report.lines()))
+    return 1 if report.failures else 0
 
 
 def _warehouse_built(instance) -> bool:

@@ -4,6 +4,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
+from resources.ledger.resource import LedgerResource
 from social_assets.accounts import account_edges
 from social_assets.parquet import EDGE_SCHEMA, REPLIERS_SCHEMA
 from social_assets.posts import repliers
@@ -14,7 +15,8 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 def _materialize(assets, nyne, storage, instance, **kwargs):
     return dg.materialize(assets, instance=instance, run_config=QUIET,
-                          resources={"nyne": nyne, "storage": storage}, **kwargs)
+                          resources={"nyne": nyne, "storage": storage,
+                                     "ledger": LedgerResource()}, **kwargs)
 
 
 def _metadata(result, asset, partition):

@@ -147,3 +147,66 @@ def test_a_job_without_callback_url_delivers_nothing(api, sim):
     api.lookup(username="janedoe", type="followers")
     time.sleep(0.05)
     assert sim.callback_deliveries == []
+
+
+def test_lost_acknowledgements_make_exact_duplicate_deliveries(make_sim, api_for, receiver_for):
+    sim = make_sim(callback_duplicates=2)
+    receiver = receiver_for()
+    data = api_for(sim).lookup(username="janedoe", type="followers", callback_url=receiver.url)
+    receiver.wait_for(3)
+    attempts = _wait_attempts(sim, 3)
+    assert [(a.attempt, a.kind, a.status) for a in attempts] == [
+        (1, "final", 200), (1, "duplicate", 200), (1, "duplicate", 200)]
+    bodies = [body for _, body, _ in receiver.received]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["data"]["request_id"] == data["request_id"]
+    time.sleep(0.1)
+    assert len(receiver.received) == 3  # duplicates are not retried, nor duplicated again
+
+
+def test_duplicates_follow_the_acknowledged_retry_not_the_failed_attempts(make_sim, api_for,
+                                                                        receiver_for):
+    sim = make_sim(callback_duplicates=1)
+    receiver = receiver_for(fail_first=1)
+    api_for(sim).submit(username="janedoe", type="followers", callback_url=receiver.url)
+    receiver.wait_for(3)
+    attempts = _wait_attempts(sim, 3)
+    assert [(a.attempt, a.kind, a.status) for a in attempts] == [
+        (1, "final", 500), (2, "final", 200), (2, "duplicate", 200)]
+
+
+def test_early_progress_sends_a_stale_processing_payload_before_and_after_the_final_one(
+        make_sim, api_for, receiver_for):
+    sim = make_sim(callback_early_progress=True, callback_body="data")
+    receiver = receiver_for()
+    data = api_for(sim).lookup(username="janedoe", type="followers", callback_url=receiver.url)
+    receiver.wait_for(3)
+    statuses = [body["status"] for _, body, _ in receiver.received]
+    assert statuses == ["processing", "completed", "processing"]
+    first, final, stale = (body for _, body, _ in receiver.received)
+    assert first == stale and first["request_id"] == data["request_id"]
+    assert first["completed"] is False and "result" not in first
+    assert final["result"] == data["result"]
+    assert [a.kind for a in _wait_attempts(sim, 3)] == ["progress", "final", "stale"]
+
+
+def test_the_stale_payload_is_sent_even_when_the_final_one_is_refused(make_sim, api_for,
+                                                                      receiver_for):
+    # One retry, 0.3 s later: the stale payload goes out long before it.
+    sim = make_sim(callback_early_progress=True, callback_retry_s=(30.0,))
+    receiver = receiver_for(fail_first=2)  # the progress and the first final attempt
+    api_for(sim).submit(username="janedoe", type="followers", callback_url=receiver.url)
+    receiver.wait_for(4)
+    attempts = _wait_attempts(sim, 4)
+    assert [(a.kind, a.status) for a in attempts] == [
+        ("progress", 500), ("final", 500), ("stale", 200), ("final", 200)]
+    assert receiver.received[0][1]["data"]["status"] == "processing"
+
+
+@pytest.mark.parametrize("knobs", [{"callback_duplicates": -1}, {"callback_duplicates": 1.5},
+                                   {"callback_duplicates": True},
+                                   {"callback_early_progress": "yes"}])
+def test_callback_fault_knobs_are_validated(make_sim, knobs):
+    sim = make_sim()
+    with pytest.raises(ValueError, match=next(iter(knobs))):
+        sim.update(**knobs)

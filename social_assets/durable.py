@@ -1,0 +1,191 @@
+"""Lookups that are paid for once and never lost: the ledger, the landing archive, callbacks.
+
+``DurableLookups.fetch(target, request)`` gives the landed result of one lookup:
+
+1. ``acquire`` in the ledger: a landed result waiting to be used is reused (no API call); a
+   submitted, unexpired request is resumed (polled, not submitted again); a lookup another live
+   process is submitting is waited for; otherwise we claim it (within the run's credit budget).
+2. Submit, then record the ``request_id`` in the ledger before the first poll.
+3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
+   API as a slow backstop; without callbacks, polls with back-off.
+4. Archive the answer's exact bytes in ``landing/`` and mark the row landed, before anything
+   parses it. A 404 on poll (the request expired) resubmits once; a ``failed`` job is a
+   ``LookupFailed`` naming the target and the API's reason.
+
+The caller turns the record into Parquet (``social_assets.snapshots``) and calls ``done``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from resources.ledger import Entry, RequestLedger
+from resources.ledger.ledger import DONE, LANDED
+from resources.nyne import LookupFailed, LookupRequest, LookupTimedOut, NyneClient, RequestNotFound
+from resources.nyne.parsing import parse_job, unwrap
+from social_assets.landing import Landed, land, landing_path, read_landed
+
+if TYPE_CHECKING:
+    from resources.callbacks.inbox import CallbackInbox
+
+logger = logging.getLogger(__name__)
+
+
+class LookupExpired(RequestNotFound):
+    """The request expired (404) twice: once for the first submit, once for the resubmit."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    landed: Landed
+    entry: Entry  # the ledger row, for ``done``
+    resumed: bool  # a request of an earlier attempt was picked up (nothing new was bought)
+
+
+@dataclass
+class DurableLookups:
+    client: NyneClient
+    ledger: RequestLedger
+    landing: Path
+    run_id: str
+    credit_budget: Optional[int] = None
+    inbox: Optional["CallbackInbox"] = None
+    callback_url: Optional[str] = None  # set with ``inbox``: submits ask for a callback
+    backstop_poll_s: float = 120.0  # with callbacks: the slow poll that covers a lost delivery
+    inbox_check_s: float = 0.25
+    claim_wait_s: float = 0.25
+
+    async def fetch(self, target: str, request: LookupRequest) -> Fetched:
+        params = lookup_params(request)
+        resubmitted, waited_on = False, None
+        while True:
+            if waited_on is not None:  # the lookup another run was buying: take its result
+                finished = self._finished(waited_on)
+                if finished is not None:
+                    return finished
+            got = self.ledger.acquire(target=target, params=params, run_id=self.run_id,
+                                      budget=self.credit_budget)
+            entry, action = got.entry, got.action
+            if action == "wait":
+                waited_on = entry.id
+                await asyncio.sleep(self.claim_wait_s)
+                continue
+            if action == "reuse":
+                path = landing_path(self.landing, entry.request_id or "")
+                if path.exists():
+                    return Fetched(read_landed(path), entry, resumed=True)
+                action = "resume"  # the archive lost it: the API may still have it
+            if action == "submit":
+                entry = await self._submit(entry, target, request)
+            try:
+                landed = await self._wait_and_land(entry, target, request)
+            except RequestNotFound as exc:
+                self.ledger.expired(entry.id, str(exc))
+                if resubmitted:
+                    raise LookupExpired(entry.request_id or "", status=404) from None
+                logger.warning("%s: request %s expired before its result was read; submitting "
+                               "again (once)", target, entry.request_id)
+                resubmitted = True
+                continue
+            return Fetched(landed, entry, resumed=action != "submit")
+
+    def _finished(self, entry_id: int) -> Optional[Fetched]:
+        """The landed result of a ledger row, once another run has landed it."""
+        entry = self.ledger.get(entry_id)
+        if entry.state not in (LANDED, DONE) or not entry.request_id:
+            return None
+        path = landing_path(self.landing, entry.request_id)
+        return Fetched(read_landed(path), entry, resumed=True) if path.exists() else None
+
+    def done(self, fetched: Fetched) -> None:
+        self.ledger.done(fetched.entry.id)
+
+    async def _submit(self, entry: Entry, target: str, request: LookupRequest) -> Entry:
+        if self.callback_url:
+            request = replace(request, callback_url=self.callback_url)
+        try:
+            submission = await self.client.submit(request)
+        except Exception as exc:  # refused or unreachable: nothing was bought
+            self.ledger.failed(entry.id, self.client.redact(f"submit: {type(exc).__name__}: {exc}"))
+            raise
+        self.ledger.submitted(entry.id, submission.request_id)
+        return self.ledger.get(entry.id)
+
+    async def _wait_and_land(self, entry: Entry, target: str, request: LookupRequest) -> Landed:
+        request_id = entry.request_id
+        assert request_id, "a submitted ledger row has a request id"
+        try:
+            body, via = await self._wait(request_id, request)
+        except LookupFailed as exc:
+            self.ledger.failed(entry.id, exc.reason)
+            raise LookupFailed(request_id, f"{exc.reason} (target {target})",
+                               request=request) from None
+        record = Landed(request_id, target, lookup_params(request),
+                        datetime.now(timezone.utc), via, body)
+        land(self.landing, record)
+        credits = _credits(body)
+        self.ledger.landed(entry.id, credits)
+        return read_landed(landing_path(self.landing, request_id))
+
+    async def _wait(self, request_id: str, request: LookupRequest) -> tuple[str, str]:
+        """The final answer's body and how it came ("callback" or "poll")."""
+        settings = self.client.settings
+        start = time.monotonic()
+        deadline = start + settings.lookup_timeout_s
+        poll_delay = settings.poll_interval_s
+        next_poll = start + (self.backstop_poll_s if self.inbox else poll_delay)
+        last_status = None
+        while True:
+            if self.inbox is not None:
+                delivery = self.inbox.get(request_id)
+                if delivery is not None and delivery.is_terminal:
+                    _raise_if_failed(request_id, delivery.body, request, self.client)
+                    return delivery.body.decode("utf-8"), "callback"
+            now = time.monotonic()
+            if now >= next_poll:
+                job, raw = await self.client.poll_raw(request_id)
+                last_status = job.status
+                if job.status == "failed":
+                    raise LookupFailed(request_id, self.client.redact(job.error or "no reason given"),
+                                       request=request)
+                if job.completed:
+                    return raw.decode("utf-8"), "poll"
+                poll_delay = min(poll_delay * settings.poll_backoff, settings.poll_max_interval_s)
+                next_poll = time.monotonic() + (self.backstop_poll_s if self.inbox else poll_delay)
+            if time.monotonic() >= deadline:
+                raise LookupTimedOut(request_id, time.monotonic() - start, last_status=last_status)
+            step = self.inbox_check_s if self.inbox else next_poll - time.monotonic()
+            await asyncio.sleep(max(0.0, min(step, next_poll - time.monotonic(),
+                                             deadline - time.monotonic())))
+
+
+def lookup_params(request: LookupRequest) -> dict[str, Any]:
+    """The lookup's identity: what is asked, never how the answer is delivered."""
+    return {"platform": request.platform, "interaction_type": request.interaction_type,
+            "username": request.username, "tweet_id": request.tweet_id,
+            "max_results": request.max_results}
+
+
+def _raise_if_failed(request_id: str, body: bytes, request: LookupRequest,
+                     client: NyneClient) -> None:
+    job = parse_job(unwrap(json.loads(body)), request_id=request_id, with_result=False)
+    if job.status == "failed":
+        raise LookupFailed(request_id, client.redact(job.error or "no reason given"),
+                           request=request)
+
+
+def _credits(body: str) -> int:
+    """What the provider charged for this answer: 3 with results, 0 when empty (or unreadable:
+    the parse error then surfaces when the record is turned into rows)."""
+    try:
+        job = parse_job(unwrap(json.loads(body)), request_id="-")
+        return 0 if job.result is None or job.result.is_empty else 3
+    except Exception:  # noqa: BLE001 - an unknown shape is still a paid result
+        return 3
