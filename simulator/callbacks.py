@@ -31,6 +31,21 @@ from simulator.scheduler import Scheduler
 log = logging.getLogger("simulator")
 
 
+class _HideCallbackPaths(logging.Filter):
+    """httpx logs every request's full URL at INFO; a callback URL's path may carry the
+    receiver's secret token, so the dispatcher's own lines show scheme, host and port only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if threading.current_thread().name.startswith("callback-") and record.args:
+            record.args = tuple(
+                f"{a.scheme}://{a.netloc.decode()}/..." if isinstance(a, httpx.URL) else a
+                for a in record.args)  # fmt: skip
+        return True
+
+
+_HIDE = _HideCallbackPaths()
+
+
 @dataclass(frozen=True)
 class DeliveryAttempt:
     request_id: str
@@ -82,6 +97,8 @@ class CallbackDispatcher:
             if self._client is None:
                 # trust_env=False: an environment proxy must not swallow loopback callbacks.
                 self._client = httpx.Client(trust_env=False, follow_redirects=False)
+                if _HIDE not in logging.getLogger("httpx").filters:
+                    logging.getLogger("httpx").addFilter(_HIDE)
             return self._client
 
     def _spawn(self, request_id: str, url: str, body: bytes, attempt: int) -> None:
