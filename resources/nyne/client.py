@@ -27,6 +27,7 @@ from .models import JobStatus, LookupOutcome, LookupRequest, Submission, Usage
 from .parsing import parse_job, parse_usage
 from .retry import Reply, RetryPolicy, send_with_retries
 from .settings import CREDITS_PER_LOOKUP, ClientSettings
+from .waiting import wait_for_job
 
 logger = logging.getLogger(__name__)
 
@@ -183,36 +184,10 @@ class NyneClient:
         value, default now + ``timeout_s`` or ``lookup_timeout_s``) raises ``LookupTimedOut``;
         a poll in flight at the deadline may finish up to one request timeout later.
         """
-        s = self.settings
-        start = time.monotonic()
-        if deadline is None:
-            deadline = start + (timeout_s if timeout_s is not None else s.lookup_timeout_s)
-        delay, last_status = s.poll_interval_s, None
-        hard_stop = asyncio.timeout(max(0.0, deadline - start) + s.request_timeout_s)
-        try:
-            async with hard_stop:
-                while True:
-                    await asyncio.sleep(max(0.0, min(delay, deadline - time.monotonic())))
-                    job = await self.poll(request_id, expected_type=expected_type)
-                    last_status = job.status
-                    if job.status == "failed":
-                        reason = self._credentials.redact(job.error or "no reason given")
-                        raise LookupFailed(request_id, reason, request=request)
-                    if job.completed:
-                        return job
-                    if job.status not in ("queued", "processing", "pending"):
-                        logger.warning(
-                            "request_id=%s: unknown status %r, still polling", request_id, job.status
-                        )
-                    if time.monotonic() >= deadline:
-                        waited = time.monotonic() - start
-                        raise LookupTimedOut(request_id, waited, last_status=last_status)
-                    delay = min(delay * s.poll_backoff, s.poll_max_interval_s)
-        except TimeoutError:
-            if not hard_stop.expired():
-                raise
-            waited = time.monotonic() - start
-            raise LookupTimedOut(request_id, waited, last_status=last_status) from None
+        return await wait_for_job(
+            self.poll, request_id, self.settings, redact=self._credentials.redact,
+            expected_type=expected_type, request=request, timeout_s=timeout_s, deadline=deadline,
+        )
 
     def _lookup_slots(self) -> Optional[asyncio.Semaphore]:
         limit = self.settings.max_concurrent_lookups

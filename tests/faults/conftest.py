@@ -41,7 +41,8 @@ class Harness:
     def ledger(self) -> RequestLedger:
         return RequestLedger(default_url(self.data))
 
-    def run(self, keys: list[str], *, posts: bool = False, selection=None, **nyne_overrides):
+    def run(self, keys: list[str], *, posts: bool = False, selection=None, ledger_url=None,
+            **nyne_overrides):
         name = "posts" if posts else "accounts"
         known = set(self.instance.get_dynamic_partitions(name))
         self.instance.add_dynamic_partitions(name, [k for k in keys if k not in known])
@@ -50,7 +51,7 @@ class Harness:
         return dg.materialize(
             [repliers] if posts else [account_edges], instance=self.instance, run_config=QUIET,
             resources={"nyne": nyne_for(self.sim, **nyne_overrides), "storage": self.storage,
-                       "ledger": LedgerResource()},
+                       "ledger": LedgerResource(url=ledger_url)},
             selection=selection, tags=tags, raise_on_error=False)
 
     def landed_ids(self) -> set[str]:

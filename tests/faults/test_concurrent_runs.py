@@ -7,8 +7,6 @@ workers have), sharing the ledger's database: SQLite in the data folder, or Post
 import asyncio
 import threading
 
-import pytest
-
 from resources.ledger import RequestLedger, default_url, engine_for
 from resources.nyne import LookupRequest
 from social_assets.durable import DurableLookups
@@ -64,3 +62,21 @@ def test_four_runs_at_once_submit_the_lookup_once_on_postgres(harness, tmp_path)
     assert len(submits(harness.sim)) == 1
     assert len({r.landed.request_id for r in results}) == 1
     assert harness.sim.credits_used == 3
+
+
+def test_materializations_share_a_ledger_in_postgresql(harness):
+    with scratch_database() as db:
+        url = f"postgresql://{db.user}@{db.host}:{db.port}/{db.dbname}"
+        try:
+            harness.sim.update(latency_s=(1.0, 2.0))
+            first = harness.run(["tw_janedoe"], selection=["followers"], ledger_url=url,
+                                lookup_timeout_s=0.005)  # gives up: the request stays pending
+            assert not first.success
+            second = harness.run(["tw_janedoe"], selection=["followers"], ledger_url=url)
+            assert second.success, harness.failures(second)
+            entries = RequestLedger(url).find(target="tw_janedoe")
+        finally:
+            engine_for(url).dispose()
+    assert [e.state for e in entries] == ["done"]
+    assert len(submits(harness.sim)) == 1  # the second run resumed the first one's request
+    assert not (harness.data / "ledger.sqlite").exists()
