@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Optional
 
@@ -41,11 +42,19 @@ class TargetListResource(dg.ConfigurableResource):
         """The file's bytes; ``TargetFileUnreadable`` naming the path when it cannot be read."""
         path = self.resolved_path()
         try:
-            return path.read_bytes()
+            if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
+                raise TargetFileUnreadable(f"target list {path} is not a regular file")
+            with path.open("rb") as f:
+                return f.read(READ_LIMIT + 1)  # past the limit, the parser names the size
+        except TargetFileUnreadable:
+            raise
         except FileNotFoundError:
             raise TargetFileUnreadable(f"target list {path} does not exist") from None
         except OSError as exc:
             raise TargetFileUnreadable(f"target list {path} cannot be read: {exc.strerror}") from None
+
+
+READ_LIMIT = 10 * 1024 * 1024  # the parser's MAX_BYTES: a bigger list is refused anyway
 
 
 class TargetFileUnreadable(OSError):

@@ -2,9 +2,10 @@
 
 Each tick reads the file (cheap: it never calls the API). When its bytes have not changed since
 the last tick it does nothing more. Otherwise it registers the partitions of new rows, requests
-one run per new partition (for the assets its row's ``collect`` asks for), logs every rejected
-row with its row number and reason without failing the tick, and, only when pruning is on,
-deletes the partitions of rows that were removed.
+one run per new partition (for the assets its row's ``collect`` asks for), logs each rejected
+row with its row number and reason (the first ``MAX_LOGGED_REJECTIONS``, then how many more)
+without failing the tick, and, only when pruning is on, deletes the partitions of rows that
+were removed.
 """
 
 import dagster as dg
@@ -15,7 +16,11 @@ from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, PlannedRun, partitions_to_add,
                                 partitions_to_delete, plan_runs)
 from social_assets.targets import TargetListError, parse_targets
+from social_assets.targets.files import refuse_oversized
 
+# Rejected rows logged one by one per tick; the rest get one line. A 10 MB file of junk rows
+# has hundreds of thousands, which would flood the tick's log and outlast the tick's timeout.
+MAX_LOGGED_REJECTIONS = 100
 _IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
               dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
@@ -28,9 +33,12 @@ _IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
 )
 def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetListResource):
     try:
+        refuse_oversized(target_list.resolved_path())  # before reading it whole, every tick
         raw = target_list.read_bytes()
     except TargetFileUnreadable as exc:
         return dg.SkipReason(str(exc))
+    except TargetListError as exc:
+        raise dg.Failure(description=str(exc)) from None
     fingerprint = digest(raw)
     if context.cursor == fingerprint:
         return dg.SkipReason(f"target list {target_list.resolved_path()} unchanged")
@@ -40,8 +48,12 @@ def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetL
         # The whole file is unusable: fail the tick loudly, keep the cursor so the next tick
         # tries again, and leave every registered partition as it is.
         raise dg.Failure(description=str(exc)) from None
-    for rejected in targets.rejected:
+    for rejected in targets.rejected[:MAX_LOGGED_REJECTIONS]:
         context.log.warning(f"target list: rejected {rejected}")
+    unlogged = targets.rejected[MAX_LOGGED_REJECTIONS:]
+    if unlogged:
+        context.log.warning(f"target list: {len(unlogged):,} more rows rejected, from line "
+                            f"{unlogged[0].row:,} to line {unlogged[-1].row:,}, not logged one by one")
 
     instance = context.instance
     registered = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}

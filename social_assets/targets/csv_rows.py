@@ -10,9 +10,16 @@ from __future__ import annotations
 import csv
 import io
 
-from .model import RejectedRow, Target, TargetListError
+from .model import MAX_ROWS, RejectedRow, Target, TargetListError, too_many_rows
 from .rows import FIELDS, build_row
 from .values import did_you_mean, quote, show
+
+# The csv module refuses a field over 128 KiB with an error that would stop the whole file; an
+# overlong cell is one bad row (its value is rejected, quoted short), so any cell a file within
+# the size limit can hold is read. The limit is process-wide: only ever raised, never lowered.
+_FIELD_LIMIT = 16 * 1024 * 1024
+if csv.field_size_limit() < _FIELD_LIMIT:
+    csv.field_size_limit(_FIELD_LIMIT)
 
 
 def _first_line(text: str) -> str | None:
@@ -63,6 +70,8 @@ def csv_rows(text: str, name: str) -> list[Target | RejectedRow]:
             if not seen_header:
                 seen_header = True
                 continue
+            if len(results) == MAX_ROWS:
+                raise TargetListError(too_many_rows(row), name=name)
             results.append(_csv_row(cells, columns, delimiter, row))
     except csv.Error as exc:
         raise TargetListError(f"is not valid CSV (line {reader.line_num}: {exc})", name=name) from None

@@ -29,7 +29,8 @@ def parse_targets(data: bytes | str, *, name: str = "targets.yaml") -> TargetLis
     The format comes from ``name``'s suffix (``.yaml``/``.yml``, ``.csv``/``.tsv``); any other
     suffix is sniffed (a first line that is a CSV header means CSV, else YAML). One bad row never
     stops the others. ``TargetListError`` (naming ``name``) only when the file as a whole is
-    unusable: over 10 MB, binary, not UTF-8, not parseable, or YAML without a ``targets`` list.
+    unusable: over 10 MB or 500,000 rows, binary, not UTF-8, not parseable, or YAML without
+    a ``targets`` list.
     An empty file, or ``targets: []``, is an empty ``TargetList``.
     """
     text = _decode(data, name)
@@ -71,8 +72,39 @@ def read_target_file(path: str | os.PathLike) -> TargetList:
     return parse_targets(data, name=name)
 
 
+def refuse_oversized(path: str | os.PathLike) -> None:
+    """``TargetListError`` naming ``path`` when it is a file over ``MAX_BYTES``, for a reader
+    to call before reading the file whole; a missing or unreadable path passes (reading it
+    says what is wrong)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return
+    if size > MAX_BYTES:
+        raise TargetListError(_too_large(size), name=os.fspath(path))
+
+
 def _too_large(size: int) -> str:
     return f"is {size:,} bytes, more than the {MAX_BYTES:,} bytes (10 MB) a target list may have"
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``raw`` starts with their byte order mark, or when it has no
+    mark but its first characters are ASCII with the NUL bytes of one of them in between."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:64]
+    for width in (4, 2):
+        for offset in range(width):
+            # Every character's NUL padding at the same place, its other byte printable ASCII.
+            chars = [head[i:i + width] for i in range(0, len(head) - width + 1, width)]
+            if len(chars) >= 4 and all(
+                    c[offset] != 0 and not any(c[:offset] + c[offset + 1:])
+                    and (32 <= c[offset] < 127 or c[offset] in b"\t\r\n") for c in chars):
+                return f"UTF-{8 * width}"
+    return None
 
 
 def _decode(data: bytes | str, name: str) -> str:
@@ -80,8 +112,9 @@ def _decode(data: bytes | str, name: str) -> str:
         raw = bytes(data)
         if len(raw) > MAX_BYTES:
             raise TargetListError(_too_large(len(raw)), name=name)
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise TargetListError("is UTF-16 text; save it as UTF-8", name=name)
+        wide = _wide_encoding(raw)
+        if wide:
+            raise TargetListError(f"is {wide} text; save it as UTF-8", name=name)
         if b"\x00" in raw:
             raise TargetListError("contains NUL bytes: it is a binary file, not YAML or CSV text",
                                   name=name)

@@ -19,7 +19,16 @@ POSTS = "posts"
 PARTITIONS_DEF_NAMES = (ACCOUNTS, POSTS)
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
 _PREFIX = {TWITTER: "tw", INSTAGRAM: "ig"}
+# Rows a file may have: a 10 MB list of ordinary rows has a few hundred thousand, and reading
+# each costs a few microseconds, so a list of millions of tiny junk rows is refused, not read
+# for half a minute into gigabytes of rejections.
+MAX_ROWS = 500_000
 _PLATFORM_BY_PREFIX = {prefix: platform for platform, prefix in _PREFIX.items()}
+
+
+def too_many_rows(line: int) -> str:
+    return (f"has more than {MAX_ROWS:,} rows (the limit is passed on line {line:,}); "
+            f"a target list may have at most {MAX_ROWS:,}")
 
 
 class TargetListError(ValueError):

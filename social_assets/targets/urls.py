@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .values import (INSTAGRAM, TWITTER, InvalidValue, describe_char, normalise_tweet_id,
-                     normalise_username, quote)
+from .values import (INSTAGRAM, TWITTER, InvalidValue, describe_char, non_ascii,
+                     normalise_tweet_id, normalise_username, quote)
 
 TWITTER_HOSTS = frozenset(f"{prefix}{domain}" for prefix in ("", "www.", "mobile.")
                           for domain in ("twitter.com", "x.com"))
@@ -90,15 +90,17 @@ def parse_url(text: str) -> UrlTarget:
     if "@" in parts.netloc:
         raise InvalidValue("url has a user name or password before the host, "
                            "which a profile or status URL never has")
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
+    written = parts.hostname or ""
+    host = written.rstrip(".")
+    if not written:
         raise InvalidValue("url has no host: expected twitter.com, x.com or instagram.com")
     if host in TWITTER_HOSTS:
         platform = TWITTER
     elif host in INSTAGRAM_HOSTS:
         platform = INSTAGRAM
     else:
-        raise InvalidValue(f"unknown host {quote(host)}: expected twitter.com, x.com or instagram.com")
+        raise InvalidValue(f"unknown host {quote(written)}{non_ascii(written)}: "
+                           f"expected twitter.com, x.com or instagram.com")
     try:
         port = parts.port
     except ValueError:

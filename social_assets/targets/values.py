@@ -70,9 +70,17 @@ def normalise_platform(value: str) -> str:
     """``"twitter"`` or ``"instagram"`` from any alias (twitter, x, tw, instagram, ig; any case)."""
     platform = PLATFORM_ALIASES.get(value.strip().lower())
     if platform is None:
-        raise InvalidValue(f"unknown platform {quote(value.strip())}: expected twitter (or x, tw) "
-                           f"or instagram (or ig)")
+        raise InvalidValue(f"unknown platform {quote(value.strip())}{non_ascii(value)}: expected "
+                           f"twitter (or x, tw) or instagram (or ig)")
     return platform
+
+
+def non_ascii(text: str) -> str:
+    """``" (its 'х' (U+0445 CYRILLIC SMALL LETTER HA) is not ASCII)"``, naming the first
+    character of ``text`` that is not ASCII (a look-alike of a Latin letter shows the same);
+    ``""`` when every character is ASCII."""
+    ch = next((c for c in text if not c.isascii()), None)
+    return "" if ch is None else f" (its {describe_char(ch)} is not ASCII)"
 
 
 def normalise_username(platform: str, value: str) -> str:

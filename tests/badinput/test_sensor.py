@@ -1,0 +1,97 @@
+"""The hostile lists through the real target list sensor: runs for exactly the good rows, every
+rejected row named in the tick's log with its line and reason; a 10 MB list of junk in a few
+seconds, its thousands of rejections summed up rather than flooding the log."""
+import time
+
+import dagster as dg
+import pytest
+
+from resources.target_list import TargetListResource
+from sensors.target_list import MAX_LOGGED_REJECTIONS
+from social_assets.definitions import defs
+from tests.badinput.conftest import (bad_lines, junk, rejection_lines, tick,
+                                     write_hostile)
+from tests.badinput.hostile import GOOD_COLLECT, POST
+
+EXPECTED_RUNS = {("accounts_job", key, ("followers", "following"))
+                 for key in ("tw_janedoe", "tw_dagster_io", "ig_natgeo", "ig_jane.doe")}
+EXPECTED_RUNS.add(("posts_job", f"tw_{POST}", ("repliers",)))
+
+
+def _runs(requests) -> set:
+    return {(r.job_name, r.partition_key, tuple(sorted(k.to_user_string() for k in r.asset_selection)))
+            for r in requests}
+
+
+def _added(requests) -> dict[str, set]:
+    added = {}
+    for request in requests:
+        assert isinstance(request, dg.AddDynamicPartitionsRequest)
+        added.setdefault(request.partitions_def_name, set()).update(request.partition_keys)
+    return added
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if " - WARNING - " in line]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+def test_a_hostile_list_becomes_runs_for_exactly_its_good_rows(fmt, tmp_path, instance, capfd):
+    path, at = write_hostile(tmp_path, fmt)
+    capfd.readouterr()
+    # As the daemon evaluates it: its run requests are validated against the partitions the
+    # same tick adds.
+    context = dg.build_sensor_context(
+        instance=instance, instance_ref=instance.get_ref(), definitions=defs,
+        resources={"target_list": TargetListResource(path=str(path))})
+    data = defs.resolve_sensor_def("target_list_sensor").evaluate_tick(context)
+    assert _runs(data.run_requests) == EXPECTED_RUNS
+    assert _added(data.dynamic_partitions_requests) == {
+        "accounts": {k for k in GOOD_COLLECT if not k.endswith(POST)}, "posts": {f"tw_{POST}"}}
+
+    # The tick's log names every rejected row, by line, with what is wrong with it.
+    logged = rejection_lines("\n".join(_warnings(capfd.readouterr().err)), "target list: rejected ")
+    bad = bad_lines(at)
+    assert sorted(logged) == sorted(bad)
+    for line, case in bad.items():
+        assert case.keyword in logged[line], (case.name, logged[line])
+
+
+def test_a_10_mb_list_of_junk_is_read_in_seconds_and_its_rejections_summed_up(
+        tmp_path, instance, capfd):
+    text, at = junk("yaml")
+    path = tmp_path / "targets.yaml"
+    path.write_bytes(text.encode())
+    bad = bad_lines(at)
+    assert len(bad) > 100_000
+    capfd.readouterr()
+    started = time.perf_counter()
+    result = tick(instance, path)
+    assert time.perf_counter() - started < 20
+    assert _runs(result.run_requests) == EXPECTED_RUNS
+
+    err = capfd.readouterr().err
+    warnings = _warnings(err)
+    assert len(warnings) == MAX_LOGGED_REJECTIONS + 1
+    logged = rejection_lines("\n".join(warnings), "target list: rejected ")
+    first = sorted(bad)[:MAX_LOGGED_REJECTIONS]
+    assert sorted(logged) == first
+    assert all(bad[line].keyword in logged[line] for line in first)
+    more = len(bad) - MAX_LOGGED_REJECTIONS
+    assert (f"target list: {more:,} more rows rejected, from line {sorted(bad)[MAX_LOGGED_REJECTIONS]:,} "
+            f"to line {max(bad):,}, not logged one by one") in warnings[-1]
+    assert f"5 targets, 5 new partitions, 5 runs requested, {len(bad)} rows rejected" in err
+
+
+def test_a_fifo_as_the_target_list_is_refused_without_blocking_the_tick(tmp_path, instance):
+    import os
+
+    fifo = tmp_path / "targets.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    sensor = defs.resolve_sensor_def("target_list_sensor")
+    started = time.monotonic()
+    with dg.build_sensor_context(instance=instance, resources={
+            "target_list": TargetListResource(path=str(fifo))}) as context:
+        result = sensor(context)
+    assert time.monotonic() - started < 5
+    assert isinstance(result, dg.SkipReason) and "not a regular file" in result.skip_message
