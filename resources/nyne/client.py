@@ -168,25 +168,11 @@ class NyneClient:
         )
         return parse_job(reply.data or {}, request_id=request_id, with_result=False), reply.raw
 
-    async def wait(
-        self,
-        request_id: str,
-        *,
-        expected_type: Optional[str] = None,
-        request: Optional[LookupRequest] = None,
-        timeout_s: Optional[float] = None,
-        deadline: Optional[float] = None,
-    ) -> JobStatus:
-        """Poll until the job completes (returned) or fails (``LookupFailed``).
-
-        The first poll comes ``poll_interval_s`` after the call, later ones back off by
-        ``poll_backoff`` up to ``poll_max_interval_s``. ``deadline`` (a ``time.monotonic()``
-        value, default now + ``timeout_s`` or ``lookup_timeout_s``) raises ``LookupTimedOut``;
-        a poll in flight at the deadline may finish up to one request timeout later.
-        """
+    async def wait(self, request_id: str, **options: Any) -> JobStatus:
+        """Poll until the job completes (returned) or fails (``LookupFailed``); ``options`` and
+        the back-off and deadline rules are ``waiting.wait_for_job``'s."""
         return await wait_for_job(
-            self.poll, request_id, self.settings, redact=self._credentials.redact,
-            expected_type=expected_type, request=request, timeout_s=timeout_s, deadline=deadline,
+            self.poll, request_id, self.settings, redact=self._credentials.redact, **options
         )
 
     def _lookup_slots(self) -> Optional[asyncio.Semaphore]:
