@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,8 +27,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from resources.ledger import Entry, RequestLedger
 from resources.ledger.ledger import DONE, LANDED
-from resources.nyne import LookupFailed, LookupRequest, LookupTimedOut, NyneClient, RequestNotFound
+from resources.nyne import (CREDITS_PER_LOOKUP, JobStatus, LookupFailed, LookupRequest, NyneClient,
+                            RequestNotFound)
 from resources.nyne.parsing import parse_job, unwrap
+from resources.nyne.waiting import wait_for_job
 from social_assets.landing import Landed, land, landing_path, read_landed
 
 if TYPE_CHECKING:
@@ -135,35 +136,50 @@ class DurableLookups:
         return read_landed(landing_path(self.landing, request_id))
 
     async def _wait(self, request_id: str, request: LookupRequest) -> tuple[str, str]:
-        """The final answer's body and how it came ("callback" or "poll")."""
+        """The final answer's body and how it came: polls with the client's back-off and
+        deadline (``wait_for_job``), or, with an inbox, its delivery, whichever comes first;
+        the polls are then only a slow backstop (every ``backstop_poll_s``)."""
+        bodies: list[bytes] = []
+
+        async def poll(rid: str, **_: Any) -> JobStatus:
+            job, raw = await self.client.poll_raw(rid)  # parsed after landing, not here
+            bodies.append(raw)
+            return job
+
         settings = self.client.settings
-        start = time.monotonic()
-        deadline = start + settings.lookup_timeout_s
-        poll_delay = settings.poll_interval_s
-        next_poll = start + (self.backstop_poll_s if self.inbox else poll_delay)
-        last_status = None
+        if self.inbox is not None:
+            settings = replace(settings, poll_interval_s=self.backstop_poll_s,
+                               poll_max_interval_s=self.backstop_poll_s)
+        polling = asyncio.ensure_future(wait_for_job(
+            poll, request_id, settings, redact=self.client.redact, request=request))
+        tasks = {polling}
+        if self.inbox is not None:
+            tasks.add(asyncio.ensure_future(self._delivered(request_id, request)))
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+        # Both may end at once: an answer beats the other's error.
+        finished = next((t for t in done if t.exception() is None), next(iter(done)))
+        finished.result()  # LookupFailed, LookupTimedOut, RequestNotFound, ...
+        if finished is polling:
+            return bodies[-1].decode("utf-8"), "poll"
+        return finished.result(), "callback"
+
+    async def _delivered(self, request_id: str, request: LookupRequest) -> str:
+        """The body of the request's terminal delivery, once the receiver has stored it."""
+        assert self.inbox is not None
         while True:
-            if self.inbox is not None:
-                delivery = self.inbox.get(request_id)
-                if delivery is not None and delivery.is_terminal:
-                    _raise_if_failed(request_id, delivery.body, request, self.client)
-                    return delivery.body.decode("utf-8"), "callback"
-            now = time.monotonic()
-            if now >= next_poll:
-                job, raw = await self.client.poll_raw(request_id)
-                last_status = job.status
-                if job.status == "failed":
+            delivery = self.inbox.get(request_id)
+            if delivery is not None and delivery.is_terminal:
+                if delivery.status == "failed":
+                    job = parse_job(unwrap(json.loads(delivery.body)), request_id=request_id,
+                                    with_result=False)
                     raise LookupFailed(request_id, self.client.redact(job.error or "no reason given"),
                                        request=request)
-                if job.completed:
-                    return raw.decode("utf-8"), "poll"
-                poll_delay = min(poll_delay * settings.poll_backoff, settings.poll_max_interval_s)
-                next_poll = time.monotonic() + (self.backstop_poll_s if self.inbox else poll_delay)
-            if time.monotonic() >= deadline:
-                raise LookupTimedOut(request_id, time.monotonic() - start, last_status=last_status)
-            step = self.inbox_check_s if self.inbox else next_poll - time.monotonic()
-            await asyncio.sleep(max(0.0, min(step, next_poll - time.monotonic(),
-                                             deadline - time.monotonic())))
+                return delivery.body.decode("utf-8")
+            await asyncio.sleep(self.inbox_check_s)
 
 
 def lookup_params(request: LookupRequest) -> dict[str, Any]:
@@ -173,19 +189,10 @@ def lookup_params(request: LookupRequest) -> dict[str, Any]:
             "max_results": request.max_results}
 
 
-def _raise_if_failed(request_id: str, body: bytes, request: LookupRequest,
-                     client: NyneClient) -> None:
-    job = parse_job(unwrap(json.loads(body)), request_id=request_id, with_result=False)
-    if job.status == "failed":
-        raise LookupFailed(request_id, client.redact(job.error or "no reason given"),
-                           request=request)
-
-
 def _credits(body: str) -> int:
     """What the provider charged for this answer: 3 with results, 0 when empty (or unreadable:
     the parse error then surfaces when the record is turned into rows)."""
     try:
-        job = parse_job(unwrap(json.loads(body)), request_id="-")
-        return 0 if job.result is None or job.result.is_empty else 3
+        return parse_job(unwrap(json.loads(body)), request_id="-").result.credits
     except Exception:  # noqa: BLE001 - an unknown shape is still a paid result
-        return 3
+        return CREDITS_PER_LOOKUP

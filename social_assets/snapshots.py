@@ -74,8 +74,8 @@ def write_snapshots(landed: Landed, raw_root: Path) -> list[Snapshot]:
         raise ValueError(f"landed request {landed.request_id} holds no completed result")
     max_results = int(landed.lookup.get("max_results") or 1000)
     fetched_at = parse_timestamp(job.completed_on) or landed.received_at
-    credits = 0 if result.is_empty else 3
-    common = dict(request_id=landed.request_id, credits=credits, total_count=result.total_count)
+    common = dict(request_id=landed.request_id, credits=result.credits,
+                  total_count=result.total_count)
     if landed.lookup["interaction_type"] == "replies":
         platform, tweet_id = parse_partition_key(POSTS.name, landed.target)
         table = repliers_table(result.interactions, platform=platform, tweet_id=tweet_id,

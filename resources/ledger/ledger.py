@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
@@ -33,6 +31,7 @@ import sqlalchemy as sa
 
 from .db import describe, engine_for, ensure_tables, serialize
 from .models import MAX_LOOKUP_CREDITS, Acquired, CreditBudgetExceeded, Entry
+from .processes import is_gone, this_process
 
 CLAIMED, SUBMITTED, LANDED, DONE = "claimed", "submitted", "landed", "done"
 FAILED, EXPIRED, ABANDONED = "failed", "expired", "abandoned"
@@ -66,10 +65,6 @@ sa.Index("nyne_lookups_run", lookups.c.run_id)
 def lookup_key(params: dict[str, Any]) -> str:
     """The identity of a lookup: a hash of its canonical parameters."""
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
-
-
-def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class RequestLedger:
@@ -116,8 +111,8 @@ class RequestLedger:
         started = entry.submitted_at or entry.claimed_at
         if now - started > self.ttl:
             return f"older than the request time to live ({self.ttl})"
-        if entry.state == CLAIMED and _owner_gone(entry.owner, entry.claimed_at, now,
-                                                  self.claim_timeout):
+        if entry.state == CLAIMED and (now - entry.claimed_at > self.claim_timeout
+                                       or is_gone(entry.owner)):
             return f"claimed by {entry.owner}, which stopped before recording a request id"
         return None
 
@@ -174,23 +169,6 @@ class RequestLedger:
             conn.execute(lookups.update()
                          .where(lookups.c.id == entry_id, lookups.c.state.in_(from_states))
                          .values(**values))
-
-
-def _owner_gone(owner: Optional[str], claimed_at: datetime, now: datetime,
-                timeout: timedelta) -> bool:
-    """A claim's process is gone: it is ours-on-this-host and dead, or the claim timed out."""
-    if now - claimed_at > timeout:
-        return True
-    host, _, pid = (owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def _now() -> datetime:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-MAX_LOOKUP_CREDITS = 3  # the provider's price of a lookup with results
+from resources.nyne.settings import CREDITS_PER_LOOKUP
+
+MAX_LOOKUP_CREDITS = CREDITS_PER_LOOKUP  # a claim reserves the most a lookup can cost
 
 
 class CreditBudgetExceeded(Exception):

@@ -26,7 +26,7 @@ from .limiter import RateLimiter
 from .models import JobStatus, LookupOutcome, LookupRequest, Submission, Usage
 from .parsing import parse_job, parse_usage
 from .retry import Reply, RetryPolicy, send_with_retries
-from .settings import CREDITS_PER_LOOKUP, ClientSettings
+from .settings import ClientSettings
 from .waiting import wait_for_job
 
 logger = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ class NyneClient:
         result = job.result
         if result is None:  # parse_job never returns a completed job without one
             raise UnknownResultShape("completed without a result", request_id=job.request_id)
-        credits = 0 if result.is_empty else CREDITS_PER_LOOKUP
+        credits = result.credits
         logger.info(
             "lookup %s request_id=%s: %d entries, %d credits",
             req.describe(), job.request_id, len(result.interactions), credits,

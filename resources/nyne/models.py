@@ -13,6 +13,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from .errors import InvalidRequest
+from .settings import CREDITS_PER_LOOKUP
 
 PLATFORM_TYPES: dict[str, frozenset[str]] = {
     "twitter": frozenset({"replies", "followers", "following", "followers,following"}),
@@ -175,6 +176,11 @@ class InteractionResult:
     @property
     def is_empty(self) -> bool:
         return not self.interactions
+
+    @property
+    def credits(self) -> int:
+        """What the provider charges for this result: 3 with results, 0 when empty."""
+        return 0 if self.is_empty else CREDITS_PER_LOOKUP
 
     def is_truncated(self, max_results: int) -> bool:
         """True when the provider may have cut the list at ``max_results`` (there is no paging)."""

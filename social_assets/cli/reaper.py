@@ -9,17 +9,17 @@ has them, and the next run resumes them.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 
 import dagster as dg
+
+from resources.ledger.processes import is_gone, this_process
 
 PROCESS_TAG = "social/process"
 
 
 def process_tag() -> dict[str, str]:
-    return {PROCESS_TAG: f"{socket.gethostname()}:{os.getpid()}"}
+    return {PROCESS_TAG: this_process()}
 
 
 def reap_dead_runs(instance: dg.DagsterInstance, say: Callable[[str], None] = print) -> list[str]:
@@ -30,22 +30,12 @@ def reap_dead_runs(instance: dg.DagsterInstance, say: Callable[[str], None] = pr
     reaped = []
     for record in records:
         run = record.dagster_run
-        host, _, pid = run.tags.get(PROCESS_TAG, "").rpartition(":")
-        if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+        process = run.tags.get(PROCESS_TAG)
+        if not is_gone(process):
             continue
-        instance.report_run_failed(run, f"its process ({host}:{pid}) is gone; closed by the "
+        instance.report_run_failed(run, f"its process ({process}) is gone; closed by the "
                                         "next collect, which resumes its lookups")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         reaped.append(run.run_id)
-        say(f"closed run {run.run_id}: its process {pid} died (its lookups will be resumed)")
+        say(f"closed run {run.run_id}: its process {process} died (its lookups will be resumed)")
     return reaped
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

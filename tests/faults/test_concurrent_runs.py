@@ -68,7 +68,7 @@ def test_materializations_share_a_ledger_in_postgresql(harness):
     with scratch_database() as db:
         url = f"postgresql://{db.user}@{db.host}:{db.port}/{db.dbname}"
         try:
-            harness.sim.update(latency_s=(1.0, 2.0))
+            harness.sim.update(latency_s=(30.0, 40.0))  # 0.3-0.4 s: outlasts the first run
             first = harness.run(["tw_janedoe"], selection=["followers"], ledger_url=url,
                                 lookup_timeout_s=0.005)  # gives up: the request stays pending
             assert not first.success

@@ -21,7 +21,8 @@ def test_a_failed_job_names_the_target_and_the_apis_reason_and_costs_nothing(har
     harness.assert_paid_once_and_kept()
 
 
-@pytest.mark.parametrize("harness", [{"result_ttl_s": 20.0}], indirect=True)
+@pytest.mark.parametrize("harness", [{"result_ttl_s": 20.0, "latency_s": (5.0, 8.0)}],
+                         indirect=True)
 def test_an_expired_request_is_submitted_again_once(harness):
     # First attempt: the run gives up waiting (its deadline is shorter than the job), leaving
     # the request in the ledger. The job then ends and, past the TTL, the API forgets it.
@@ -29,7 +30,7 @@ def test_an_expired_request_is_submitted_again_once(harness):
     assert not first.success and "LookupTimedOut" in harness.failures(first)["tw_janedoe"]
     [pending] = harness.ledger().find(target="tw_janedoe")
     assert pending.state == "submitted" and pending.request_id
-    time.sleep(0.35)  # the job's latency (<= 0.02 s) plus its TTL (0.2 s), scaled
+    time.sleep(0.35)  # the job's latency (<= 0.08 s) plus its TTL (0.2 s), scaled
     second = harness.run(["tw_janedoe"], selection=["followers"])
     assert second.success, harness.failures(second)
     entries = harness.ledger().find(target="tw_janedoe")
