@@ -56,7 +56,7 @@ async def collect_partitions(
 
         inbox = CallbackInbox(book.url)
 
-    # The client caps the lookups in flight (max_concurrent_lookups) and paces every request.
+    # The client paces every request (rate limits); ``slots`` caps the lookups in flight.
     async with api.client() as client:
         durable = DurableLookups(
             client, book, landing_dir(root), context.run.run_id,
@@ -83,7 +83,7 @@ async def collect_partitions(
     run_credits = book.run_credits(context.run.run_id)
     for key, snaps in snapshots.items():
         snapshots[key] = [replace(s, run_credits=run_credits) for s in snaps]
-    return Collected(snapshots, failures, lambda: [book.done(f.entry.id) for f in fetched_ok])
+    return Collected(snapshots, failures, lambda: [durable.done(f) for f in fetched_ok])
 
 
 @dataclass(frozen=True)
