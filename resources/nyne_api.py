@@ -23,6 +23,8 @@ from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLim
 
 _SECRET_FIELDS = frozenset({"api_key", "api_secret", "callback_token"})
 BASE_URL_ENV = "NYNE_BASE_URL"
+KEY_ENV = "NYNE_API_KEY"
+SECRET_ENV = "NYNE_API_SECRET"
 BUDGET_ENV = "SOCIAL_CREDIT_BUDGET"
 CALLBACK_BASE_ENV = "SOCIAL_CALLBACK_BASE_URL"
 CALLBACK_TOKEN_ENV = "SOCIAL_CALLBACK_TOKEN"
@@ -35,12 +37,17 @@ class NyneApi(dg.ConfigurableResource):
     against the provider's limits of 60 requests per minute and 1,000 per hour.
     """
 
-    api_key: str = Field(
-        description="Nyne API key, sent only as the X-API-Key header. Use dg.EnvVar('NYNE_API_KEY')."
+    # The credentials are optional config so that run config never has to carry them: any
+    # other setting may be given in the launchpad without repeating (and so storing) a secret.
+    api_key: Optional[str] = Field(
+        default=None,
+        description=f"Nyne API key, sent only as the X-API-Key header. Unset: ${KEY_ENV} at run "
+        "time. In run config give it as {env: VARIABLE}, never the value.",
     )
-    api_secret: str = Field(
-        description="Nyne API secret, sent only as the X-API-Secret header. "
-        "Use dg.EnvVar('NYNE_API_SECRET')."
+    api_secret: Optional[str] = Field(
+        default=None,
+        description=f"Nyne API secret, sent only as the X-API-Secret header. Unset: ${SECRET_ENV} "
+        "at run time. In run config give it as {env: VARIABLE}, never the value.",
     )
     base_url: Optional[str] = Field(
         default=None,
@@ -122,13 +129,24 @@ class NyneApi(dg.ConfigurableResource):
         """A new client; use ``async with api.client() as c:`` inside the coroutine."""
         return NyneClient(
             self.resolved_base_url(),
-            self.api_key,
-            self.api_secret,
+            *self.credentials(),
             settings=self.settings(),
             limiter=limiter,
             http=http,
             redact_also=tuple(t for t in (self._callback_token(),) if t),
         )
+
+    def credentials(self) -> tuple[str, str]:
+        """The key and secret: explicit config, else ``$NYNE_API_KEY``/``$NYNE_API_SECRET`` (read
+        now). Raises naming the variables that are missing, never their values."""
+        key = self.api_key or os.environ.get(KEY_ENV)
+        secret = self.api_secret or os.environ.get(SECRET_ENV)
+        missing = [name for name, value in ((KEY_ENV, key), (SECRET_ENV, secret)) if not value]
+        if missing:
+            raise ValueError(
+                f"the Nyne API credentials are not set: {' and '.join('$' + m for m in missing)} "
+                "(set them in the environment of the code location)")
+        return key, secret
 
     def credit_budget(self) -> Optional[int]:
         """Explicit config, else ``$SOCIAL_CREDIT_BUDGET`` (read now), else None (no budget)."""

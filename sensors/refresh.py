@@ -1,7 +1,8 @@
 """The refresh schedules: a new snapshot of every registered partition, on a cron.
 
-One schedule per partition set (a run covers one set). A tick requests, for every partition
-that is registered and still in the target list, the assets its row's ``collect`` asks for.
+One schedule per partition set (a run covers one set). A tick requests a new snapshot of every
+partition that is registered and still in the target list, in one run per contiguous range of
+those keys (usually one run); each key's row says what it collects.
 Partitions whose rows were removed from the list are not refreshed: they cost credits for a
 target nobody asked for any more. Cron: ``$SOCIAL_REFRESH_CRON``, weekly by default.
 """
@@ -10,7 +11,7 @@ import dagster as dg
 
 from resources.target_list import TargetListResource
 from social_assets.jobs import JOB_BY_PARTITIONS_DEF
-from social_assets.plan import plan_runs
+from social_assets.plan import batch_run_request, contiguous_batches, plan_runs
 from social_assets.targets import parse_targets
 
 DEFAULT_REFRESH_CRON = "0 6 * * 1"  # Mondays 06:00 UTC
@@ -36,15 +37,12 @@ def refresh_schedule(partitions_def_name: str, cron: str) -> dg.ScheduleDefiniti
             return dg.SkipReason(f"no registered {partitions_def_name} partition is in the "
                                  f"target list")
         tick = context.scheduled_execution_time.isoformat()
-        return [
-            dg.RunRequest(
-                partition_key=run.partition_key,
-                asset_selection=[dg.AssetKey(a) for a in run.assets],
-                run_key=f"refresh:{run.partition_key}:{'+'.join(run.assets)}:{tick}",
-                tags={"social/refresh": "scheduled"},
-            )
-            for run in plan_runs(listed, materialized={}, refresh=True)
-        ]
+        order = {partitions_def_name: context.instance.get_dynamic_partitions(partitions_def_name)}
+        batches = contiguous_batches(plan_runs(listed, materialized={}, refresh=True), order)
+        return [batch_run_request(batch, f"refresh:{batch[0].partition_key}.."
+                                         f"{batch[-1].partition_key}:{tick}",
+                                  tags={"social/refresh": "scheduled"})
+                for batch in batches]
 
     return _refresh
 

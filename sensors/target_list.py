@@ -1,8 +1,9 @@
 """The target list sensor: turns rows of the target list into partitions and runs.
 
 Each tick reads the file (cheap: it never calls the API). When its bytes have not changed since
-the last tick it does nothing more. Otherwise it registers the partitions of new rows, requests
-one run per new partition (for the assets its row's ``collect`` asks for), logs each rejected
+the last tick it does nothing more. Otherwise it registers the partitions of new rows and
+requests one run per contiguous range of the partitions to collect (new rows are registered
+side by side, so a batch of new rows is one run per partition set), logs each rejected
 row with its row number and reason (the first ``MAX_LOGGED_REJECTIONS``, then how many more)
 without failing the tick, and, only when pruning is on, deletes the partitions of rows that
 were removed.
@@ -11,10 +12,10 @@ were removed.
 import dagster as dg
 
 from resources.target_list import TargetFileUnreadable, TargetListResource, digest
-from social_assets.jobs import accounts_job, posts_job
+from social_assets.jobs import JOB_BY_PARTITIONS_DEF, accounts_job, posts_job
 from social_assets.partitions import BY_NAME
-from social_assets.plan import (RAW_ASSETS, PlannedRun, partitions_to_add,
-                                partitions_to_delete, plan_runs)
+from social_assets.plan import (RAW_ASSETS, batch_run_request, contiguous_batches,
+                                partitions_to_add, partitions_to_delete, plan_runs)
 from social_assets.targets import TargetListError, parse_targets
 from social_assets.targets.files import refuse_oversized
 
@@ -65,22 +66,21 @@ def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetL
             requests.append(BY_NAME[name].build_delete_request(keys))
 
     new_keys = {k for keys in adds.values() for k in keys}
+    # The partition order once this tick's additions are applied: new keys go last.
+    order = {name: [*registered[name], *adds.get(name, [])] for name in BY_NAME}
     materialized = {a: instance.get_materialized_partitions(dg.AssetKey(a)) for a in RAW_ASSETS}
-    runs = []
-    for run in plan_runs(targets.targets, materialized):
-        # An existing partition gets a run only when one of its assets was never materialized
-        # (a new `collect` value, or every earlier run failed) and no run for it is in flight.
-        if run.partition_key not in new_keys and _has_run_in_flight(instance, run):
-            continue
-        runs.append(dg.RunRequest(
-            job_name=run.job_name,
-            partition_key=run.partition_key,
-            asset_selection=[dg.AssetKey(a) for a in run.assets],
-            run_key=f"{run.partitions_def}:{run.partition_key}:{'+'.join(run.assets)}:{fingerprint}",
-        ))
+    busy = {name: _keys_in_flight(instance, name, order[name]) for name in BY_NAME}
+    # A partition gets a run when one of its assets was never materialized (a new row, a new
+    # `collect` value, or every earlier run failed) and no run for it is in flight.
+    planned = [run for run in plan_runs(targets.targets, materialized)
+               if run.partition_key in new_keys or run.partition_key not in busy[run.partitions_def]]
+    runs = [batch_run_request(batch, f"{batch[0].partitions_def}:{batch[0].partition_key}.."
+                                f"{batch[-1].partition_key}:{fingerprint}")
+            for batch in contiguous_batches(planned, order)]
 
     summary = (f"{len(targets.targets)} targets, {len(new_keys)} new partitions, "
-               f"{len(runs)} runs requested, {len(targets.rejected)} rows rejected")
+               f"{len(planned)} partitions to collect in {len(runs)} runs, "
+               f"{len(targets.rejected)} rows rejected")
     context.log.info(summary)
     if not runs:
         return dg.SensorResult(skip_reason=summary, dynamic_partitions_requests=requests,
@@ -89,10 +89,19 @@ def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetL
                            cursor=fingerprint)
 
 
-def _has_run_in_flight(instance: dg.DagsterInstance, run: PlannedRun) -> bool:
-    records = instance.get_run_records(
-        filters=dg.RunsFilter(job_name=run.job_name, statuses=_IN_FLIGHT,
-                              tags={"dagster/partition": run.partition_key}),
-        limit=1,
-    )
-    return bool(records)
+def _keys_in_flight(instance: dg.DagsterInstance, partitions_def: str,
+                    order: list[str]) -> set[str]:
+    """Keys of ``partitions_def`` that a queued or running run covers (one key, or a range)."""
+    records = instance.get_run_records(filters=dg.RunsFilter(
+        job_name=JOB_BY_PARTITIONS_DEF[partitions_def].name, statuses=_IN_FLIGHT))
+    position = {k: i for i, k in enumerate(order)}
+    keys: set[str] = set()
+    for record in records:
+        tags = record.dagster_run.tags
+        if "dagster/partition" in tags:
+            keys.add(tags["dagster/partition"])
+        start = tags.get("dagster/asset_partition_range_start")
+        end = tags.get("dagster/asset_partition_range_end")
+        if start in position and end in position:
+            keys.update(order[position[start]:position[end] + 1])
+    return keys

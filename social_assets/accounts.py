@@ -1,8 +1,12 @@
 """``followers`` and ``following``: who follows a target account, and whom it follows.
 
-One subsettable multi-asset, partitioned by account. When both assets are selected for a
-partition it makes ONE ``followers,following`` lookup (3 credits, not 6); when one is selected,
-that type alone. Polling is free; an empty result costs 0 credits.
+One multi-asset, partitioned by account, and not subsettable: one ``followers,following``
+lookup buys both lists for 3 credits, the price of one, so materializing either (the UI's
+Materialize on the ``followers`` page, a backfill, the sensor) looks both up together. Only a
+target whose row in the target list collects a single list (``collect: [followers]``) gets a
+lookup of that list alone, and only that asset is recorded for its partition. Accounts that the
+list does not name (registered by hand, or removed since) get both. Polling is free; an empty
+result costs 0 credits.
 """
 
 import dagster as dg
@@ -11,10 +15,15 @@ from resources.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
-from social_assets.lookups import API_POOL, collect_partitions, materialization_events
+from resources.target_list import TargetListResource
+from social_assets.lookups import API_POOL, collect_partitions
 from social_assets.parquet import COLUMN_DESCRIPTIONS, EDGE_SCHEMA, column_schema
 from social_assets.partitions import ACCOUNTS
+from social_assets.plan import listed_assets
 from social_assets.targets import parse_partition_key
+
+LISTS = ("followers", "following")
+
 
 def _spec(name: str, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
@@ -24,36 +33,39 @@ def _spec(name: str, description: str) -> dg.AssetSpec:
         kinds={"parquet", "python"},
         description=description,
         metadata={"dagster/column_schema": column_schema(EDGE_SCHEMA, COLUMN_DESCRIPTIONS)},
+        # Recorded per partition as each lookup lands; a partition whose row collects only the
+        # other list records nothing here.
+        skippable=True,
     )
 
 
 @dg.multi_asset(
     specs=[
         _spec("followers", "Accounts that follow the target account: one Parquet snapshot per "
-                           "lookup under raw/followers/platform=<p>/target=<handle>/."),
+                           "lookup under `raw/followers/platform=<platform>/target=<handle>/`."),
         _spec("following", "Accounts the target account follows: one Parquet snapshot per "
-                           "lookup under raw/following/platform=<p>/target=<handle>/."),
+                           "lookup under `raw/following/platform=<platform>/target=<handle>/`."),
     ],
-    can_subset=True,
+    can_subset=False,
     pool=API_POOL,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 async def account_edges(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
-                        storage: SocialStorage):
-    """Looks up the selected relationship lists of every account in the run.
+                        storage: SocialStorage, target_list: TargetListResource):
+    """Looks up the relationship lists of every account in the run: both in one lookup, or the
+    one list its target row collects.
 
     Cost: 3 credits per account with a non-empty result, whether one list or both were asked.
     A lookup already paid for (by a crashed or failed earlier attempt) is resumed, not bought
     again.
     """
-    wanted = sorted(key.path[-1] for key in context.selected_asset_keys)
-    interaction_type = ",".join(wanted)  # "followers", "following" or "followers,following"
+    listed = listed_assets(target_list, ACCOUNTS.name, context.log)
 
     def request_for(key: str) -> LookupRequest:
         platform, username = parse_partition_key(ACCOUNTS.name, key)
-        return LookupRequest(platform=platform, interaction_type=interaction_type,
+        wanted = [a for a in LISTS if a in listed.get(key, LISTS)] or list(LISTS)
+        return LookupRequest(platform=platform, interaction_type=",".join(wanted),
                              username=username, max_results=nyne.max_results)
 
-    collected = await collect_partitions(context, nyne, ledger, storage, request_for)
-    for event in materialization_events(context, collected):
+    async for event in collect_partitions(context, nyne, ledger, storage, request_for):
         yield event

@@ -1,12 +1,11 @@
 """The code location: every asset, job, sensor, schedule and resource, assembled once.
 
 ``workspace.yaml`` loads ``defs`` from here. Nothing here touches the network; the dbt
-manifest must exist (``make`` runs ``dbt parse``; ``dagster dev`` parses on load).
+manifest must exist (``make`` runs ``dbt parse``; under ``dagster dev`` a stale one is parsed
+again on load: ``social_assets.dbt_project``).
 """
 
 import os
-import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -18,20 +17,14 @@ from resources.storage import SocialStorage
 from resources.target_list import TargetListResource
 from sensors.refresh import DEFAULT_REFRESH_CRON, refresh_schedules
 from sensors.target_list import target_list_sensor
+from sensors.warehouse import warehouse_sensor
 from social_assets.accounts import account_edges
-from social_assets.dbt_project import DBT_TARGET, dbt_project
+from social_assets.dbt_project import DBT_EXECUTABLE, DBT_TARGET, dbt_project
 from social_assets.export.asset import social_graph_export
 from social_assets.jobs import accounts_job, posts_job, warehouse_job
 from social_assets.posts import repliers
 from social_assets.postgres_raw import postgres_raw
 from social_assets.warehouse import social_graph_dbt
-
-# Rebuilds the warehouse when new snapshots land (the models' automation conditions).
-automation_sensor = dg.AutomationConditionSensorDefinition(
-    "warehouse_automation_sensor",
-    target=dg.AssetSelection.groups("warehouse", "postgres_raw", "exports"),
-    description="Rebuilds the dbt models (and the export) after new raw snapshots land.",
-)
 
 
 def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
@@ -43,18 +36,21 @@ def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=assets,
         jobs=[accounts_job, posts_job, warehouse_job],
-        sensors=[target_list_sensor, automation_sensor],
+        sensors=[target_list_sensor, warehouse_sensor],
         schedules=refresh_schedules(cron),
+        # Every step of a run in the run's own process: each of our runs is one step (a
+        # collection) or two in a row (dbt, then the export), so a step process per step would
+        # only double the start-up cost (importing the code location again) of every run.
+        executor=dg.in_process_executor,
         resources={
-            # Secrets come from the environment when a run starts; the UI shows only the names.
-            "nyne": NyneApi(api_key=dg.EnvVar("NYNE_API_KEY"),
-                            api_secret=dg.EnvVar("NYNE_API_SECRET")),
+            # The credentials come from $NYNE_API_KEY/$NYNE_API_SECRET when a run starts, never
+            # from config: any other setting may be given in run config without them.
+            "nyne": NyneApi(),
             "storage": SocialStorage(),
             "ledger": LedgerResource(),
             "target_list": TargetListResource(),
             "dbt": DbtCliResource(project_dir=dbt_project, target=DBT_TARGET,
-                                  # this venv's dbt, never another one found on PATH
-                                  dbt_executable=str(Path(sys.executable).with_name("dbt"))),
+                                  dbt_executable=DBT_EXECUTABLE),
             "postgres": PostgresWarehouse(),
         },
     )

@@ -1,10 +1,13 @@
-"""Runs one lookup per partition key, many at once, and reports them to Dagster.
+"""Runs one lookup per partition key, many at once, and reports each to Dagster as it lands.
 
 A run holds one partition key, or a range of them in a single-run backfill. Every key's lookup
 runs concurrently on one async client (its limiter keeps the whole run under the API's rate
-limits; ``max_concurrent_lookups`` caps the jobs in flight). One failing key never stops the
-others: the keys that succeeded are recorded as materialized, and the step then fails naming
-every key that did not, with the API's reason, so "failed and missing" backfills retry only those.
+limits; ``max_concurrent_lookups`` caps the jobs in flight). Each key is recorded as
+materialized the moment its Parquet snapshot is written (one ``AssetMaterialization`` per asset
+and key), so the UI shows a long backfill's partitions filling in as their lookups land, and a
+run that dies half-way keeps what it finished. One failing key never stops the others: once
+every key is done, the step fails naming each key that did not succeed, with the API's reason,
+so "failed and missing" backfills retry only those.
 
 Every lookup goes through ``social_assets.durable``: recorded in the ledger before it is
 polled, archived in ``landing/`` before it is parsed, so a retry, a crash or a second run never
@@ -13,8 +16,8 @@ buys the same lookup twice and never loses a result that was paid for.
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 
 import dagster as dg
 
@@ -22,7 +25,7 @@ from resources.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
-from social_assets.durable import DurableLookups
+from social_assets.durable import DurableLookups, Fetched
 from social_assets.landing import landing_dir
 from social_assets.snapshots import Snapshot, write_snapshots
 
@@ -40,13 +43,16 @@ RequestFor = Callable[[str], LookupRequest]
 async def collect_partitions(
     context: dg.AssetExecutionContext, api: NyneApi, ledger: LedgerResource,
     storage: SocialStorage, request_for: RequestFor,
-) -> "Collected":
+) -> AsyncIterator[dg.AssetMaterialization]:
     """Look up every partition key of the run (``request_for(key)`` says what to ask), through
-    the ledger and the landing archive."""
+    the ledger and the landing archive; yields each key's materializations as it lands.
+
+    A key's ledger row is marked done once Dagster has taken its events (when the generator is
+    resumed after them), so a crash before that leaves the row landed and the next run turns
+    it into Parquet again instead of buying it again. Raises ``dg.Failure`` at the end when any
+    key failed.
+    """
     keys = list(context.partition_keys)
-    snapshots: dict[str, list[Snapshot]] = {}
-    failures: dict[str, str] = {}
-    fetched_ok = []
     root = storage.root()
     book = ledger.open(root)
     callback_url = api.callback_url()
@@ -55,14 +61,14 @@ async def collect_partitions(
         from resources.callbacks.inbox import CallbackInbox
 
         inbox = CallbackInbox(book.url)
+    failures: dict[str, str] = {}
+    landed: asyncio.Queue[tuple[str, Fetched | None, list[Snapshot]]] = asyncio.Queue()
 
-    # The client paces every request (rate limits); ``slots`` caps the lookups in flight.
     async with api.client() as client:
         durable = DurableLookups(
             client, book, landing_dir(root), context.run.run_id,
             credit_budget=api.credit_budget(), inbox=inbox, callback_url=callback_url,
             backstop_poll_s=api.callback_backstop_poll_s)
-
         slots = asyncio.Semaphore(api.max_concurrent_lookups)  # jobs in flight at once
 
         async def one(key: str) -> None:
@@ -73,28 +79,36 @@ async def collect_partitions(
             except Exception as exc:  # one bad key must not stop the others
                 failures[key] = client.redact(f"{type(exc).__name__}: {exc}")
                 _report(context, f"{key}: FAILED {failures[key]}", error=True)
+                await landed.put((key, None, []))
                 return
-            fetched_ok.append(fetched)
-            snapshots[key] = [replace(s, via=fetched.landed.via, resumed=fetched.resumed)
-                              for s in snaps]
-            _report(context, f"{key}: {_describe(snapshots[key])}")
+            snaps = [replace(s, via=fetched.landed.via, resumed=fetched.resumed) for s in snaps]
+            await landed.put((key, fetched, snaps))
 
-        await asyncio.gather(*(one(k) for k in keys))
-    run_credits = book.run_credits(context.run.run_id)
-    for key, snaps in snapshots.items():
-        snapshots[key] = [replace(s, run_credits=run_credits) for s in snaps]
-    return Collected(snapshots, failures, lambda: [durable.done(f) for f in fetched_ok])
+        tasks = [asyncio.ensure_future(one(k)) for k in keys]
+        try:
+            for _ in keys:
+                key, fetched, snaps = await landed.get()
+                if fetched is None:
+                    continue
+                run_credits = book.run_credits(context.run.run_id)
+                for snap in snaps:
+                    snap = replace(snap, run_credits=run_credits)
+                    yield dg.AssetMaterialization(asset_key=snap.asset, partition=key,
+                                                  metadata=snap.metadata())
+                durable.done(fetched)  # Dagster has stored the events above
+                _report(context, f"{key}: {_describe(snaps)}")
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
-
-@dataclass(frozen=True)
-class Collected:
-    """A run's snapshots and failures by key. ``finish`` marks the ledger rows done: called
-    once Dagster has recorded the materializations, so a crash before that leaves the rows
-    landed, and the next run turns them into Parquet again instead of buying them again."""
-
-    snapshots: dict[str, list[Snapshot]]
-    failures: dict[str, str]
-    finish: Callable[[], object]
+    if failures:
+        lines = "\n".join(f"- {key}: {reason}" for key, reason in sorted(failures.items()))
+        raise dg.Failure(
+            description=f"{len(failures)} of {len(keys)} lookups failed:\n{lines}",
+            metadata={"failures": dg.MetadataValue.json(dict(sorted(failures.items())))},
+            allow_retries=False,
+        )
 
 
 def _describe(snaps: list[Snapshot]) -> str:
@@ -107,35 +121,3 @@ def _describe(snaps: list[Snapshot]) -> str:
 def _report(context: dg.AssetExecutionContext, message: str, error: bool = False) -> None:
     (context.log.error if error else context.log.info)(message)
     PROGRESS.log(logging.ERROR if error else logging.INFO, message)
-
-
-def materialization_events(
-    context: dg.AssetExecutionContext, collected: Collected,
-) -> Iterator[dg.MaterializeResult | dg.AssetMaterialization]:
-    """The events that record what was written; raises ``dg.Failure`` if any key failed.
-
-    When every key succeeded, one ``MaterializeResult`` per selected asset covers the run's keys,
-    with each key's metadata attached to its own partition. When some failed, only the keys that
-    succeeded are recorded (one ``AssetMaterialization`` each), then the step fails. The
-    ledger rows are marked done after the last event was taken (``Collected.finish``).
-    """
-    snapshots, failures = collected.snapshots, collected.failures
-    if not failures:
-        for key, snaps in snapshots.items():
-            for snap in snaps:
-                context.add_asset_metadata(snap.metadata(), asset_key=snap.asset, partition_key=key)
-        for asset_key in sorted(context.selected_asset_keys):
-            yield dg.MaterializeResult(asset_key=asset_key)
-        collected.finish()
-        return
-    for key, snaps in snapshots.items():
-        for snap in snaps:
-            yield dg.AssetMaterialization(asset_key=snap.asset, partition=key,
-                                          metadata=snap.metadata())
-    collected.finish()
-    lines = "\n".join(f"- {key}: {reason}" for key, reason in sorted(failures.items()))
-    raise dg.Failure(
-        description=f"{len(failures)} of {len(context.partition_keys)} lookups failed:\n{lines}",
-        metadata={"failures": dg.MetadataValue.json(dict(sorted(failures.items())))},
-        allow_retries=False,
-    )

@@ -4,12 +4,19 @@ Pure functions shared by the sensor, the refresh schedules and ``social-graph co
 three agree on which partitions exist and which (partition, assets) pairs a run should cover.
 """
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import dagster as dg
 
 from social_assets.jobs import ASSETS_BY_COLLECT, JOB_BY_PARTITIONS_DEF
 from social_assets.partitions import BY_NAME
 from social_assets.targets import Target, TargetList
+
+if TYPE_CHECKING:
+    from resources.target_list import TargetListResource
 
 RAW_ASSETS = ("followers", "following", "repliers")
 
@@ -33,19 +40,16 @@ def assets_for(target: Target) -> tuple[str, ...]:
 
 def partitions_to_add(targets: TargetList, registered: Mapping[str, Iterable[str]]
                       ) -> dict[str, list[str]]:
-    """Keys of each partition set that the list names and the instance does not have yet.
-
-    New keys are ordered by what their rows collect (file order within that): a partition range
-    is contiguous in insertion order and one run covers one asset selection, so keys that want
-    the same assets, registered side by side, backfill as one run instead of many.
-    """
+    """Keys of each partition set that the list names and the instance does not have yet, in
+    the list's order: registered side by side, they form one contiguous range, which one
+    single-run backfill (and one sensor run) covers."""
     adds: dict[str, list[str]] = {}
     for name in BY_NAME:
         have = set(registered.get(name, ()))
-        new = [t for t in targets.targets
+        new = [t.partition_key for t in targets.targets
                if t.partitions_def_name == name and t.partition_key not in have]
         if new:
-            adds[name] = [t.partition_key for t in sorted(new, key=assets_for)]
+            adds[name] = new
     return adds
 
 
@@ -78,19 +82,59 @@ def plan_runs(targets: Sequence[Target], materialized: Mapping[str, set[str]],
 
 def contiguous_batches(runs: Sequence[PlannedRun], order: Mapping[str, Sequence[str]]
                        ) -> list[list[PlannedRun]]:
-    """Group runs into batches that one single-run backfill can execute: same partition set,
-    same assets, and keys adjacent in the partition set's insertion order (a Dagster partition
-    range is contiguous in that order)."""
+    """Group runs into batches that one run can execute: same partition set, and keys adjacent
+    in the partition set's insertion order (a Dagster partition range is contiguous in that
+    order). What each key collects does not split a batch: the assets decide that per key."""
     position = {name: {k: i for i, k in enumerate(keys)} for name, keys in order.items()}
-    ordered = sorted(runs, key=lambda r: (r.partitions_def, r.assets,
-                                          position[r.partitions_def][r.partition_key]))
+    ordered = sorted(runs, key=lambda r: (r.partitions_def, position[r.partitions_def][r.partition_key]))
     batches: list[list[PlannedRun]] = []
     for run in ordered:
         last = batches[-1][-1] if batches else None
-        if (last is not None and (last.partitions_def, last.assets) == (run.partitions_def, run.assets)
+        if (last is not None and last.partitions_def == run.partitions_def
                 and position[run.partitions_def][run.partition_key]
                 == position[last.partitions_def][last.partition_key] + 1):
             batches[-1].append(run)
         else:
             batches.append([run])
     return batches
+
+
+def range_tags(batch: Sequence[PlannedRun]) -> dict[str, str]:
+    """The tags that make a run of ``batch``'s job cover its keys, first to last."""
+    return {"dagster/asset_partition_range_start": batch[0].partition_key,
+            "dagster/asset_partition_range_end": batch[-1].partition_key}
+
+
+def batch_run_request(batch: Sequence[PlannedRun], run_key: str,
+                      tags: Mapping[str, str] | None = None) -> dg.RunRequest:
+    """One run of the batch's job for its contiguous range of keys (a single key is an ordinary
+    partition run). The job selects every asset of its partition set; what each key collects
+    is the target list's to say, read by the assets when the run starts."""
+    first = batch[0]
+    if len(batch) == 1:
+        return dg.RunRequest(job_name=first.job_name, partition_key=first.partition_key,
+                             run_key=run_key, tags=dict(tags or {}))
+    return dg.RunRequest(job_name=first.job_name, run_key=run_key,
+                         tags={**(tags or {}), **range_tags(batch)})
+
+
+def listed_assets(target_list: "TargetListResource", partitions_def: str,
+                  log: logging.Logger | None = None) -> dict[str, tuple[str, ...]]:
+    """The assets each key of ``partitions_def`` collects, by the target list's rows.
+
+    Read when a run starts, so a backfill from the UI follows the list as the sensor does. A
+    list that cannot be read or parsed gives ``{}`` (every key then gets every asset: a lookup
+    of both lists costs what one costs), with a warning naming the file and the reason.
+    """
+    from resources.target_list import TargetFileUnreadable
+    from social_assets.targets import TargetListError, parse_targets
+
+    try:
+        raw = target_list.read_bytes()
+        targets = parse_targets(raw, name=str(target_list.resolved_path()))
+    except (TargetFileUnreadable, TargetListError) as exc:
+        if log is not None:
+            log.warning(f"{exc}; every partition of this run collects all of its lists")
+        return {}
+    return {t.partition_key: assets_for(t) for t in targets.targets
+            if t.partitions_def_name == partitions_def}

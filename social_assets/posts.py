@@ -6,7 +6,7 @@ from resources.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
-from social_assets.lookups import API_POOL, collect_partitions, materialization_events
+from social_assets.lookups import API_POOL, collect_partitions
 from social_assets.parquet import COLUMN_DESCRIPTIONS, REPLIERS_SCHEMA, column_schema
 from social_assets.partitions import POSTS
 from social_assets.targets import parse_partition_key
@@ -23,12 +23,13 @@ def status_url(tweet_id: str) -> str:
     kinds={"parquet", "python"},
     pool=API_POOL,
     backfill_policy=dg.BackfillPolicy.single_run(),
+    output_required=False,  # recorded per partition as each lookup lands
     metadata={"dagster/column_schema": column_schema(REPLIERS_SCHEMA, COLUMN_DESCRIPTIONS)},
 )
 async def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
                    storage: SocialStorage):
     """Accounts that replied to the target post, with the reply's text and date: one Parquet
-    snapshot per lookup under raw/repliers/platform=<p>/target=<tweet id>/.
+    snapshot per lookup under `raw/repliers/platform=<platform>/target=<tweet id>/`.
 
     Cost: 3 credits per post with at least one reply; 0 for a post nobody replied to. A lookup
     already paid for (by a crashed or failed earlier attempt) is resumed, not bought again.
@@ -39,6 +40,5 @@ async def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: Led
         return LookupRequest(platform=platform, interaction_type="replies", tweet_id=tweet_id,
                              social_media_url=status_url(tweet_id), max_results=nyne.max_results)
 
-    collected = await collect_partitions(context, nyne, ledger, storage, request_for)
-    for event in materialization_events(context, collected):
+    async for event in collect_partitions(context, nyne, ledger, storage, request_for):
         yield event

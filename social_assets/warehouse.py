@@ -2,7 +2,10 @@
 
 dbt's sources ARE the raw assets (``meta.dagster.asset_key`` in the sources yml), so the UI
 shows one lineage graph from the API to the marts; dbt tests become asset checks. The models
-are unpartitioned: each build reads every snapshot of every partition.
+are unpartitioned: each build reads every snapshot of every partition. They are always built
+together, in dbt's own order (``warehouse_job``, launched by ``warehouse_sensor`` once new
+snapshots have landed), never as subsets chosen asset by asset: a model built before the
+staging table it reads existed is what broke the first automation runs of a fresh instance.
 """
 
 import os
@@ -20,14 +23,10 @@ from social_assets.parquet import ensure_schema_files
 WAREHOUSE_POOL = "warehouse"
 """DuckDB allows one writer: every step that writes the warehouse shares this pool (limit 1)."""
 
-# Rebuild after new snapshots land, even while some partition is missing or failed (plain
-# eager() waits for every upstream partition, which a failed target would block forever).
-REBUILD = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
-
 
 class SocialDbtTranslator(DagsterDbtTranslator):
-    """Models in group ``warehouse``, rebuilt automatically; on PostgreSQL the sources are the
-    loaded ``postgres_raw/<asset>`` tables rather than the Parquet assets themselves."""
+    """Models in group ``warehouse``; on PostgreSQL the sources are the loaded
+    ``postgres_raw/<asset>`` tables rather than the Parquet assets themselves."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source" and DBT_TARGET == "postgres":
@@ -36,9 +35,6 @@ class SocialDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "warehouse"
-
-    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]):
-        return REBUILD
 
 
 @dbt_assets(
@@ -51,25 +47,48 @@ class SocialDbtTranslator(DagsterDbtTranslator):
 )
 def social_graph_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                      storage: SocialStorage):
-    """``dbt build`` of the selected models and their tests."""
+    """``dbt build`` of the selected models and their tests.
+
+    What dbt built is recorded even when the build fails (a model error, a failing test and
+    the models it skipped): the step then fails naming each node that did not pass.
+    """
     root = storage.root()
     ensure_schema_files(root / "raw")
     # profiles.yml and the sources read the data dir from the environment dbt inherits.
     os.environ["SOCIAL_DATA_DIR"] = str(root)
-    invocation = dbt.cli(["build"], context=context)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     if DBT_TARGET != "duckdb":
         yield from invocation.stream().fetch_row_counts()
-        return
-    # DuckDB has one writer: fetch_row_counts() would open the file while dbt still writes it
-    # and take its lock. Count the built tables once dbt is done instead.
-    events = list(invocation.stream())
-    counts = _duckdb_table_counts(storage.warehouse_path())
-    for event in events:
-        if isinstance(event, dg.Output):
-            name = context.asset_key_for_output(event.output_name).path[-1]
-            if name in counts:
-                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
-        yield event
+    else:
+        # DuckDB has one writer: fetch_row_counts() would open the file while dbt still writes
+        # it and take its lock. Count the built tables once dbt is done instead.
+        events = list(invocation.stream())
+        counts = _duckdb_table_counts(storage.warehouse_path())
+        for event in events:
+            if isinstance(event, dg.Output):
+                name = context.asset_key_for_output(event.output_name).path[-1]
+                if name in counts:
+                    event = event.with_metadata({**event.metadata,
+                                                 "dagster/row_count": counts[name]})
+            yield event
+    if not invocation.is_successful():
+        raise dg.Failure(description=_failed_nodes(invocation), allow_retries=False)
+
+
+def _failed_nodes(invocation) -> str:
+    """Which nodes of the build did not pass, and dbt's message for each."""
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # noqa: BLE001 - no results written: dbt failed before running anything
+        return f"dbt build failed: {invocation.get_error()}"
+    bad = [r for r in results if r.get("status") in ("error", "fail", "skipped", "runtime error")]
+    lines = [f"- {r['unique_id']}: {r['status']}"
+             + (f" ({(r.get('message') or '').strip()[:300]})" if r.get("message") else "")
+             for r in bad[:50]]
+    more = f"\n... and {len(bad) - 50} more" if len(bad) > 50 else ""
+    built = len(results) - len(bad)
+    return (f"dbt build: {len(bad)} of {len(results)} nodes did not pass ({built} built or "
+            f"passed, and recorded):\n" + "\n".join(lines) + more)
 
 
 def _duckdb_table_counts(path: Path) -> dict[str, int]:

@@ -19,7 +19,7 @@ import dagster as dg
 from social_assets.cli.reaper import process_tag, reap_dead_runs
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, PlannedRun, contiguous_batches, partitions_to_add,
-                                plan_runs)
+                                plan_runs, range_tags)
 from social_assets.targets import RejectedRow, TargetList
 
 # Our own progress lines replace Dagster's console log, which prints every engine event.
@@ -65,8 +65,13 @@ class Summary:
 
 
 def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetList,
-            *, refresh: bool = False, say: Callable[[str], None] = print) -> Summary:
-    """Register, plan and run; returns the summary (``failures`` names each failed target)."""
+            *, refresh: bool = False, say: Callable[[str], None] = print,
+            targets_path: Path | None = None) -> Summary:
+    """Register, plan and run; returns the summary (``failures`` names each failed target).
+
+    ``targets_path`` is the file ``targets`` was read from: the runs' ``target_list`` resource
+    reads it (what each account collects), as the sensor's runs read ``$SOCIAL_TARGETS_FILE``.
+    """
     summary = Summary(targets=targets)
     reap_dead_runs(instance, say)
     registered = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}
@@ -88,8 +93,11 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
     batches = contiguous_batches(summary.planned, order)
     say(f"collecting {len(summary.planned)} target(s) in {len(batches)} run(s)")
     with _progress(len(summary.planned), say):
+        run_config = dict(QUIET)
+        if targets_path is not None:
+            run_config["resources"] = {"target_list": {"config": {"path": str(targets_path)}}}
         for batch in batches:
-            _run_batch(defs, instance, batch, summary)
+            _run_batch(defs, instance, batch, summary, run_config)
     return summary
 
 
@@ -113,14 +121,10 @@ def build_warehouse(defs: dg.Definitions, instance: dg.DagsterInstance, summary:
 
 
 def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[PlannedRun],
-               summary: Summary) -> None:
-    first, last = batch[0], batch[-1]
-    tags = {"dagster/asset_partition_range_start": first.partition_key,
-            "dagster/asset_partition_range_end": last.partition_key,
-            "social/launched_by": "social-graph collect", **process_tag()}
-    result = defs.resolve_job_def(first.job_name).execute_in_process(
-        instance=instance, tags=tags, raise_on_error=False, run_config=QUIET,
-        asset_selection=[dg.AssetKey(a) for a in first.assets])
+               summary: Summary, run_config: dict) -> None:
+    tags = {**range_tags(batch), "social/launched_by": "social-graph collect", **process_tag()}
+    result = defs.resolve_job_def(batch[0].job_name).execute_in_process(
+        instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
 
     done = set()
     for event in result.get_asset_materialization_events():

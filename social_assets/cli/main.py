@@ -114,7 +114,8 @@ def _collect(args: argparse.Namespace) -> int:
         with dg.DagsterInstance.get() as instance:
             print(f"target list: {path.resolve()}", flush=True)
             say = lambda line: print(line, flush=True)  # noqa: E731
-            summary = collect(defs, instance, targets, refresh=args.refresh, say=say)
+            summary = collect(defs, instance, targets, refresh=args.refresh, say=say,
+                              targets_path=path.resolve())
             if args.warehouse and (summary.planned or not _warehouse_built(instance)):
                 build_warehouse(defs, instance, summary, say=say)
         if sim is not None:
@@ -153,8 +154,14 @@ def _warehouse_built(instance) -> bool:
 def _dev(args: argparse.Namespace) -> int:
     from social_assets.cli.instance import ensure_dagster_home
 
+    from social_assets.dbt_project import prepare_manifest
+
     home = ensure_dagster_home()
     os.environ.setdefault("SOCIAL_TARGETS_FILE", "targets.example.yaml")
+    # Once, here: the code server and every run process then find a current manifest.
+    if prepare_manifest():
+        print("parsed the dbt project (its manifest was missing or older than its files)",
+              flush=True)
     workspace = ["-w", str(Path(__file__).resolve().parents[2] / "workspace.yaml")]
     dagster = str(Path(sys.executable).with_name("dagster"))
     with ExitStack() as stack:

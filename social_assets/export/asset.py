@@ -29,7 +29,6 @@ def export_paths(data_dir: Path) -> dict[str, Path]:
     group_name="exports",
     kinds={"networkx", "graphml", "gexf"},
     pool=WAREHOUSE_POOL,
-    automation_condition=dg.AutomationCondition.eager(),
 )
 def social_graph_export(context: dg.AssetExecutionContext,
                         storage: SocialStorage) -> dg.MaterializeResult:

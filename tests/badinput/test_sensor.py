@@ -12,15 +12,19 @@ from social_assets.definitions import defs
 from tests.badinput.conftest import (bad_lines, junk, rejection_lines, tick,
                                      write_hostile)
 from tests.badinput.hostile import GOOD_COLLECT, POST
+from tests.dagster.conftest import run_keys
 
-EXPECTED_RUNS = {("accounts_job", key, ("followers", "following"))
-                 for key in ("tw_janedoe", "tw_dagster_io", "ig_natgeo", "ig_jane.doe")}
-EXPECTED_RUNS.add(("posts_job", f"tw_{POST}", ("repliers",)))
+# The good rows' new partitions, registered side by side: one run per partition set.
+EXPECTED_RUNS = {("accounts_job", frozenset({"tw_janedoe", "tw_dagster_io", "ig_natgeo",
+                                             "ig_jane.doe"})),
+                 ("posts_job", frozenset({f"tw_{POST}"}))}
 
 
-def _runs(requests) -> set:
-    return {(r.job_name, r.partition_key, tuple(sorted(k.to_user_string() for k in r.asset_selection)))
-            for r in requests}
+def _runs(result) -> set:
+    order = {r.partitions_def_name: list(r.partition_keys)
+             for r in result.dynamic_partitions_requests}
+    return {(job, frozenset(keys)) for job, keys in
+            (run_keys(r, order[r.job_name.removesuffix("_job")]) for r in result.run_requests)}
 
 
 def _added(requests) -> dict[str, set]:
@@ -45,7 +49,7 @@ def test_a_hostile_list_becomes_runs_for_exactly_its_good_rows(fmt, tmp_path, in
         instance=instance, instance_ref=instance.get_ref(), definitions=defs,
         resources={"target_list": TargetListResource(path=str(path))})
     data = defs.resolve_sensor_def("target_list_sensor").evaluate_tick(context)
-    assert _runs(data.run_requests) == EXPECTED_RUNS
+    assert _runs(data) == EXPECTED_RUNS
     assert _added(data.dynamic_partitions_requests) == {
         "accounts": {k for k in GOOD_COLLECT if not k.endswith(POST)}, "posts": {f"tw_{POST}"}}
 
@@ -68,7 +72,7 @@ def test_a_10_mb_list_of_junk_is_read_in_seconds_and_its_rejections_summed_up(
     started = time.perf_counter()
     result = tick(instance, path)
     assert time.perf_counter() - started < 20
-    assert _runs(result.run_requests) == EXPECTED_RUNS
+    assert _runs(result) == EXPECTED_RUNS
 
     err = capfd.readouterr().err
     warnings = _warnings(err)
@@ -80,7 +84,8 @@ def test_a_10_mb_list_of_junk_is_read_in_seconds_and_its_rejections_summed_up(
     more = len(bad) - MAX_LOGGED_REJECTIONS
     assert (f"target list: {more:,} more rows rejected, from line {sorted(bad)[MAX_LOGGED_REJECTIONS]:,} "
             f"to line {max(bad):,}, not logged one by one") in warnings[-1]
-    assert f"5 targets, 5 new partitions, 5 runs requested, {len(bad)} rows rejected" in err
+    assert (f"5 targets, 5 new partitions, 5 partitions to collect in 2 runs, {len(bad)} rows "
+            "rejected") in err
 
 
 def test_a_fifo_as_the_target_list_is_refused_without_blocking_the_tick(tmp_path, instance):

@@ -13,9 +13,9 @@ LIST = parse_targets(
 )
 
 
-def test_new_keys_are_registered_grouped_by_what_they_collect():
+def test_new_keys_are_registered_side_by_side_in_the_lists_order():
     adds = partitions_to_add(LIST, {"accounts": ["tw_c_three"]})
-    assert adds == {"accounts": ["tw_b_two", "tw_a_one"], "posts": ["tw_1234567890123"]}
+    assert adds == {"accounts": ["tw_a_one", "tw_b_two"], "posts": ["tw_1234567890123"]}
 
 
 def test_only_never_materialized_assets_are_planned_unless_refreshing():
@@ -26,13 +26,14 @@ def test_only_never_materialized_assets_are_planned_unless_refreshing():
     assert len(plan_runs(LIST.targets, materialized, refresh=True)) == 4
 
 
-def test_batches_are_contiguous_ranges_of_one_asset_selection():
-    order = {"accounts": ["tw_a_one", "tw_b_two", "tw_c_three", "tw_d"], "posts": []}
+def test_batches_are_contiguous_ranges_whatever_each_key_collects():
+    order = {"accounts": ["tw_a_one", "tw_b_two", "tw_c_three", "tw_d", "tw_e"], "posts": []}
     ff, f = ("followers", "following"), ("followers",)
-    runs = [PlannedRun("accounts", "tw_a_one", ff), PlannedRun("accounts", "tw_b_two", f),
-            PlannedRun("accounts", "tw_c_three", ff), PlannedRun("accounts", "tw_d", ff)]
+    runs = [PlannedRun("accounts", "tw_d", ff), PlannedRun("accounts", "tw_b_two", f),
+            PlannedRun("accounts", "tw_a_one", ff), PlannedRun("accounts", "tw_e", ff)]
     batches = [[r.partition_key for r in b] for b in contiguous_batches(runs, order)]
-    assert batches == [["tw_b_two"], ["tw_a_one"], ["tw_c_three", "tw_d"]]
+    # tw_c_three needs nothing: the gap splits the keys into two ranges.
+    assert batches == [["tw_a_one", "tw_b_two"], ["tw_d", "tw_e"]]
 
 
 def test_pruning_names_the_registered_keys_no_longer_listed():

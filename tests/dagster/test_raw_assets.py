@@ -5,18 +5,23 @@ import pyarrow.parquet as pq
 import pytest
 
 from resources.ledger.resource import LedgerResource
+from resources.target_list import TargetListResource
 from social_assets.accounts import account_edges
 from social_assets.parquet import EDGE_SCHEMA, REPLIERS_SCHEMA
 from social_assets.posts import repliers
-from tests.dagster.conftest import nyne_for, submits, world_usernames
+from tests.dagster.conftest import nyne_for, submits, target_list_for, world_usernames
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
-def _materialize(assets, nyne, storage, instance, **kwargs):
+def _materialize(assets, nyne, storage, instance, collect=("followers", "following"), **kwargs):
+    """Materialize; the target list's rows for the registered accounts collect ``collect``."""
+    folder = storage.root().parent
+    accounts = instance.get_dynamic_partitions("accounts")
     return dg.materialize(assets, instance=instance, run_config=QUIET,
-                          resources={"nyne": nyne, "storage": storage,
-                                     "ledger": LedgerResource()}, **kwargs)
+                          resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
+                                     "target_list": target_list_for(folder, accounts, collect)},
+                          **kwargs)
 
 
 def _metadata(result, asset, partition):
@@ -40,7 +45,7 @@ def instance():
 def test_a_followers_partition_lands_as_parquet_with_its_metadata(sim, nyne, storage, instance):
     instance.add_dynamic_partitions("accounts", ["tw_janedoe"])
     result = _materialize([account_edges], nyne, storage, instance,
-                          partition_key="tw_janedoe", selection=["followers"])
+                          partition_key="tw_janedoe", collect=["followers"])
     assert result.success
     meta = _metadata(result, "followers", "tw_janedoe")
     table = pq.ParquetFile(meta["path"]).read()
@@ -71,7 +76,7 @@ def test_followers_and_following_together_cost_one_request(sim, nyne, storage, i
 def test_following_alone_asks_for_following_only(sim, nyne, storage, instance):
     instance.add_dynamic_partitions("accounts", ["ig_jane.doe"])
     result = _materialize([account_edges], nyne, storage, instance,
-                          partition_key="ig_jane.doe", selection=["following"])
+                          partition_key="ig_jane.doe", collect=["following"])
     assert result.success
     assert [c.interaction_type for c in sim.charges] == ["following"]
     meta = _metadata(result, "following", "ig_jane.doe")
@@ -95,7 +100,7 @@ def test_an_empty_result_is_a_valid_empty_file_that_costs_nothing(sim, nyne, sto
 def test_a_hub_over_max_results_is_flagged_truncated(sim, storage, instance):
     instance.add_dynamic_partitions("accounts", ["tw_nasa"])
     result = _materialize([account_edges], nyne_for(sim, max_results=50), storage, instance,
-                          partition_key="tw_nasa", selection=["followers"])
+                          partition_key="tw_nasa", collect=["followers"])
     meta = _metadata(result, "followers", "tw_nasa")
     assert meta["dagster/row_count"] == 50 and meta["nyne/truncated"] is True
 
@@ -121,7 +126,7 @@ def test_a_range_run_keeps_the_good_keys_and_names_the_failed_one(sim, nyne, sto
     keys = ["tw_janedoe", "tw_no_such_user_x", "tw_dagster_io"]
     instance.add_dynamic_partitions("accounts", keys)
     result = _materialize(
-        [account_edges], nyne, storage, instance, raise_on_error=False, selection=["followers"],
+        [account_edges], nyne, storage, instance, raise_on_error=False, collect=["followers"],
         tags={"dagster/asset_partition_range_start": keys[0],
               "dagster/asset_partition_range_end": keys[-1]})
     assert not result.success
@@ -136,12 +141,62 @@ def test_a_range_run_keeps_the_good_keys_and_names_the_failed_one(sim, nyne, sto
 def test_a_rerun_writes_a_new_snapshot_and_never_overwrites_the_old(sim, nyne, storage, instance):
     instance.add_dynamic_partitions("accounts", ["tw_dagster_io"])
     first = _materialize([account_edges], nyne, storage, instance,
-                         partition_key="tw_dagster_io", selection=["followers"])
+                         partition_key="tw_dagster_io", collect=["followers"])
     second = _materialize([account_edges], nyne, storage, instance,
-                          partition_key="tw_dagster_io", selection=["followers"])
+                          partition_key="tw_dagster_io", collect=["followers"])
     a = _metadata(first, "followers", "tw_dagster_io")["path"]
     b = _metadata(second, "followers", "tw_dagster_io")["path"]
     assert a != b
     folder = storage.raw_dir("followers") / "platform=twitter" / "target=dagster_io"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         p.rsplit("/", 1)[-1] for p in (a, b))
+
+
+def test_followers_and_following_are_one_lookup_and_cannot_be_split(sim, nyne, storage, instance):
+    # Materialize on the `followers` page (or any selection of one list) buys both lists
+    # together, at the price of one: the multi-asset is not subsettable.
+    instance.add_dynamic_partitions("accounts", ["tw_janedoe"])
+    with pytest.raises(dg.DagsterInvalidDefinitionError, match="asset job"):
+        _materialize([account_edges], nyne, storage, instance, partition_key="tw_janedoe",
+                     selection=["followers"])
+    assert submits(sim) == []
+
+
+def test_each_key_of_a_range_collects_what_its_row_asks(sim, nyne, storage, instance, tmp_path):
+    instance.add_dynamic_partitions("accounts", ["tw_janedoe", "tw_duckdb", "tw_nasa"])
+    listed = tmp_path / "targets.yaml"
+    listed.write_text("targets:\n  - url: https://x.com/janedoe\n"
+                      "  - {platform: twitter, username: duckdb, collect: [followers]}\n")
+    result = dg.materialize(
+        [account_edges], instance=instance, run_config=QUIET,
+        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
+                   "target_list": TargetListResource(path=str(listed))},
+        tags={"dagster/asset_partition_range_start": "tw_janedoe",
+              "dagster/asset_partition_range_end": "tw_nasa"})
+    assert result.success
+    asked = sorted((c.interaction_type, c.target) for c in sim.charges)
+    # A key the list does not name gets both lists: they cost what one costs.
+    assert asked == [("followers", "duckdb"), ("followers,following", "janedoe"),
+                     ("followers,following", "nasa")]
+    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == {
+        "tw_janedoe", "tw_duckdb", "tw_nasa"}
+    assert instance.get_materialized_partitions(dg.AssetKey("following")) == {
+        "tw_janedoe", "tw_nasa"}
+
+
+def test_each_partition_is_recorded_as_soon_as_its_lookup_lands(sim, nyne, storage, instance):
+    # A long range run shows its partitions filling in: one materialization per key and asset,
+    # stored before the next key's, not a batch at the end. Each event comes before the step's
+    # success in the event log.
+    keys = ["tw_janedoe", "tw_dagster_io", "tw_quiet_account"]
+    instance.add_dynamic_partitions("accounts", keys)
+    result = _materialize([account_edges], nyne, storage, instance,
+                          tags={"dagster/asset_partition_range_start": keys[0],
+                                "dagster/asset_partition_range_end": keys[-1]})
+    assert result.success
+    events = [e.event_type_value for e in result.all_events]
+    mats = [i for i, e in enumerate(events) if e == "ASSET_MATERIALIZATION"]
+    assert len(mats) == 6  # 3 keys x 2 lists, each exactly once
+    assert max(mats) < events.index("STEP_SUCCESS")
+    assert all(isinstance(_metadata(result, a, k)["nyne/credits"], int)
+               for a in ("followers", "following") for k in keys)

@@ -6,6 +6,7 @@ import pytest
 from resources.target_list import TargetListResource
 from sensors.target_list import target_list_sensor
 from social_assets.definitions import defs
+from tests.dagster.conftest import run_keys
 
 TARGETS = """\
 targets:
@@ -40,17 +41,44 @@ def _apply(instance, result):
                 instance.delete_dynamic_partition(request.partitions_def_name, key)
 
 
-def test_new_rows_become_partitions_and_runs_of_what_they_collect(instance, tmp_path):
+def test_new_rows_become_partitions_and_one_run_per_partition_set(instance, tmp_path):
     path = tmp_path / "targets.yaml"
     path.write_text(TARGETS)
     result = _tick(instance, path)
     adds = {r.partitions_def_name: r.partition_keys for r in result.dynamic_partitions_requests}
-    assert adds == {"accounts": ["ig_jane.doe", "tw_janedoe"], "posts": ["tw_1790000000000000001"]}
-    runs = {(r.job_name, r.partition_key, tuple(k.to_user_string() for k in r.asset_selection))
-            for r in result.run_requests}
-    assert runs == {("accounts_job", "tw_janedoe", ("followers", "following")),
-                    ("accounts_job", "ig_jane.doe", ("followers",)),
-                    ("posts_job", "tw_1790000000000000001", ("repliers",))}
+    # In the list's order, side by side: one contiguous range per partition set.
+    assert adds == {"accounts": ["tw_janedoe", "ig_jane.doe"], "posts": ["tw_1790000000000000001"]}
+    runs = {run_keys(r, adds[r.job_name.removesuffix("_job")]) for r in result.run_requests}
+    # What each key collects (ig_jane.doe: followers only) is the assets' to read from the list:
+    # it no longer splits the batch.
+    assert runs == {("accounts_job", ("tw_janedoe", "ig_jane.doe")),
+                    ("posts_job", ("tw_1790000000000000001",))}
+    assert all(r.asset_selection is None for r in result.run_requests)
+
+
+def test_a_batch_of_new_rows_is_one_run_however_many(instance, tmp_path):
+    path = tmp_path / "targets.yaml"
+    names = [f"user_{i:02d}" for i in range(11)]
+    path.write_text("targets:\n" + "".join(f"  - url: https://x.com/{n}\n" for n in names))
+    result = _tick(instance, path)
+    (request,) = result.run_requests
+    assert run_keys(request, [f"tw_{n}" for n in names]) == (
+        "accounts_job", tuple(f"tw_{n}" for n in names))
+
+
+def test_keys_with_a_run_in_flight_split_the_batch_around_them(instance, tmp_path):
+    path = tmp_path / "targets.yaml"
+    names = ["a_one", "b_two", "c_three", "d_four"]
+    path.write_text("targets:\n" + "".join(f"  - url: https://x.com/{n}\n" for n in names))
+    keys = [f"tw_{n}" for n in names]
+    instance.add_dynamic_partitions("accounts", keys)
+    # b_two is being collected by a run in flight: it is not requested again.
+    instance.create_run_for_job(defs.resolve_job_def("accounts_job"),
+                                status=dg.DagsterRunStatus.STARTED,
+                                tags={"dagster/partition": "tw_b_two"})
+    result = _tick(instance, path)
+    runs = sorted(run_keys(r, keys) for r in result.run_requests)
+    assert runs == [("accounts_job", ("tw_a_one",)), ("accounts_job", ("tw_c_three", "tw_d_four"))]
 
 
 def test_the_daemons_validation_accepts_runs_for_partitions_added_in_the_same_tick(
@@ -61,8 +89,11 @@ def test_the_daemons_validation_accepts_runs_for_partitions_added_in_the_same_ti
         instance=instance, instance_ref=instance.get_ref(), definitions=defs,
         resources={"target_list": TargetListResource(path=str(path))})
     data = defs.resolve_sensor_def("target_list_sensor").evaluate_tick(context)
-    assert {r.tags["dagster/partition"] for r in data.run_requests} == {
-        "tw_janedoe", "ig_jane.doe", "tw_1790000000000000001"}
+    ranges = {(r.tags.get("dagster/asset_partition_range_start"),
+               r.tags.get("dagster/asset_partition_range_end"), r.tags.get("dagster/partition"))
+              for r in data.run_requests}
+    assert ranges == {("tw_janedoe", "ig_jane.doe", None),
+                      (None, None, "tw_1790000000000000001")}
 
 
 def test_an_unchanged_file_is_skipped_without_reading_the_instance(instance, tmp_path):
@@ -84,8 +115,9 @@ def test_an_added_row_requests_a_run_for_the_new_partition_only(instance, tmp_pa
     second = _tick(instance, path, cursor=first.cursor)
     # The first tick's runs have not materialized anything yet, but they are not in flight on
     # this test instance either: only the new row is new.
-    new = [r for r in second.run_requests if r.partition_key == "tw_dagster_io"]
-    assert len(new) == 1
+    order = ["tw_janedoe", "ig_jane.doe", "tw_dagster_io"]
+    covered = [run_keys(r, order) for r in second.run_requests]
+    assert [c for c in covered if "tw_dagster_io" in c[1]] == [("accounts_job", tuple(order))]
     adds = [k for r in second.dynamic_partitions_requests for k in r.partition_keys]
     assert adds == ["tw_dagster_io"]
 
@@ -94,7 +126,7 @@ def test_rejected_rows_are_named_and_the_good_rows_still_go_on(instance, tmp_pat
     path = tmp_path / "targets.yaml"
     path.write_text(TARGETS)
     result = _tick(instance, path)
-    assert len(result.run_requests) == 3
+    assert len(result.run_requests) == 2  # the two accounts in one run, the post in another
     # The tick's log (shown in the UI's tick history) goes through Dagster's log handlers.
     warnings = [line for line in capfd.readouterr().err.splitlines()
                 if "WARNING" in line and "rejected" in line]

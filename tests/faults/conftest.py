@@ -22,7 +22,7 @@ from simulator import SimulatorConfig, SimulatorServer
 from social_assets.accounts import account_edges
 from social_assets.landing import iter_landed, landing_dir, read_landed
 from social_assets.posts import repliers
-from tests.dagster.conftest import nyne_for, submits
+from tests.dagster.conftest import nyne_for, submits, target_list_for
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 SIM = dict(time_scale=0.01, latency_s=(1.0, 2.0), fault_retry_after_s=1.0, hang_s=1.5)
@@ -41,8 +41,9 @@ class Harness:
     def ledger(self) -> RequestLedger:
         return RequestLedger(default_url(self.data))
 
-    def run(self, keys: list[str], *, posts: bool = False, selection=None, ledger_url=None,
-            **nyne_overrides):
+    def run(self, keys: list[str], *, posts: bool = False, collect=("followers", "following"),
+            ledger_url=None, **nyne_overrides):
+        """Materialize ``keys`` in one range run; account rows collect ``collect``."""
         name = "posts" if posts else "accounts"
         known = set(self.instance.get_dynamic_partitions(name))
         self.instance.add_dynamic_partitions(name, [k for k in keys if k not in known])
@@ -51,8 +52,10 @@ class Harness:
         return dg.materialize(
             [repliers] if posts else [account_edges], instance=self.instance, run_config=QUIET,
             resources={"nyne": nyne_for(self.sim, **nyne_overrides), "storage": self.storage,
-                       "ledger": LedgerResource(url=ledger_url)},
-            selection=selection, tags=tags, raise_on_error=False)
+                       "ledger": LedgerResource(url=ledger_url),
+                       "target_list": target_list_for(self.data.parent, [] if posts else keys,
+                                                      collect)},
+            tags=tags, raise_on_error=False)
 
     def landed_ids(self) -> set[str]:
         return {read_landed(p).request_id for p in iter_landed(landing_dir(self.data))}

@@ -62,7 +62,7 @@ def test_callbacks_that_never_arrive_are_covered_by_the_backstop_poll(harness):
 def test_a_failed_job_delivered_by_callback_is_a_clear_failure(harness):
     inbox = CallbackInbox(default_url(harness.data))
     with CallbackReceiver(inbox, TOKEN) as receiver:
-        result = harness.run(["tw_no_such_user_cb"], selection=["followers"],
+        result = harness.run(["tw_no_such_user_cb"], collect=["followers"],
                              callback_base_url=receiver.url, callback_token=TOKEN,
                              callback_backstop_poll_s=60.0)
     reason = harness.failures(result)["tw_no_such_user_cb"]

@@ -69,10 +69,10 @@ def test_materializations_share_a_ledger_in_postgresql(harness):
         url = f"postgresql://{db.user}@{db.host}:{db.port}/{db.dbname}"
         try:
             harness.sim.update(latency_s=(30.0, 40.0))  # 0.3-0.4 s: outlasts the first run
-            first = harness.run(["tw_janedoe"], selection=["followers"], ledger_url=url,
+            first = harness.run(["tw_janedoe"], collect=["followers"], ledger_url=url,
                                 lookup_timeout_s=0.005)  # gives up: the request stays pending
             assert not first.success
-            second = harness.run(["tw_janedoe"], selection=["followers"], ledger_url=url)
+            second = harness.run(["tw_janedoe"], collect=["followers"], ledger_url=url)
             assert second.success, harness.failures(second)
             entries = RequestLedger(url).find(target="tw_janedoe")
         finally:

@@ -8,7 +8,7 @@ from resources.ledger.ledger import DONE, EXPIRED, FAILED, LANDED
 
 
 def test_a_failed_job_names_the_target_and_the_apis_reason_and_costs_nothing(harness):
-    result = harness.run(["tw_janedoe", "tw_no_such_user_q"], selection=["followers"])
+    result = harness.run(["tw_janedoe", "tw_no_such_user_q"], collect=["followers"])
     assert not result.success
     failures = harness.failures(result)
     assert list(failures) == ["tw_no_such_user_q"]
@@ -26,12 +26,12 @@ def test_a_failed_job_names_the_target_and_the_apis_reason_and_costs_nothing(har
 def test_an_expired_request_is_submitted_again_once(harness):
     # First attempt: the run gives up waiting (its deadline is shorter than the job), leaving
     # the request in the ledger. The job then ends and, past the TTL, the API forgets it.
-    first = harness.run(["tw_janedoe"], selection=["followers"], lookup_timeout_s=0.005)
+    first = harness.run(["tw_janedoe"], collect=["followers"], lookup_timeout_s=0.005)
     assert not first.success and "LookupTimedOut" in harness.failures(first)["tw_janedoe"]
     [pending] = harness.ledger().find(target="tw_janedoe")
     assert pending.state == "submitted" and pending.request_id
     time.sleep(0.35)  # the job's latency (<= 0.08 s) plus its TTL (0.2 s), scaled
-    second = harness.run(["tw_janedoe"], selection=["followers"])
+    second = harness.run(["tw_janedoe"], collect=["followers"])
     assert second.success, harness.failures(second)
     entries = harness.ledger().find(target="tw_janedoe")
     assert [e.state for e in entries] == [EXPIRED, DONE]
@@ -61,12 +61,12 @@ def test_a_failed_parquet_write_loses_nothing_and_the_rerun_pays_nothing(harness
     blocker = harness.data / "raw" / "followers" / "platform=twitter" / "target=janedoe"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder")
-    first = harness.run(["tw_janedoe", "tw_dagster_io"], selection=["followers"])
+    first = harness.run(["tw_janedoe", "tw_dagster_io"], collect=["followers"])
     assert not first.success
     assert list(harness.failures(first)) == ["tw_janedoe"]
     assert harness.parquet_targets("followers") == {"dagster_io"}
     blocker.unlink()
-    second = harness.run(["tw_janedoe"], selection=["followers"])
+    second = harness.run(["tw_janedoe"], collect=["followers"])
     assert second.success, harness.failures(second)
     assert harness.submits() == 2  # one per target: the rerun used the landed result
     assert harness.parquet_targets("followers") == {"janedoe", "dagster_io"}
@@ -75,7 +75,7 @@ def test_a_failed_parquet_write_loses_nothing_and_the_rerun_pays_nothing(harness
 
 def test_a_credit_budget_refuses_the_lookup_that_would_pass_it(harness):
     keys = ["tw_janedoe", "tw_dagster_io", "tw_duckdb"]
-    result = harness.run(keys, selection=["followers"], credit_budget_per_run=6,
+    result = harness.run(keys, collect=["followers"], credit_budget_per_run=6,
                          max_concurrent_lookups=1)
     assert not result.success
     failures = harness.failures(result)

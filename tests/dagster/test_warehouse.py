@@ -1,0 +1,111 @@
+"""The warehouse rebuild: when ``warehouse_sensor`` asks for it, and what a failing build keeps.
+
+The sensor is evaluated with Dagster's sensor test context on a real (SQLite) instance; the
+build is the real ``warehouse_job`` (dbt build on DuckDB, then the export) on real Parquet.
+"""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import pytest
+
+from resources.nyne import Interaction
+from sensors.warehouse import warehouse_sensor
+from social_assets.definitions import defs
+from tests.dbt.conftest import write_edge_snapshot, write_replies_snapshot
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst
+
+
+def _tick(instance, cursor=None):
+    return warehouse_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+
+
+def _landed(instance, asset="followers", key="tw_janedoe"):
+    instance.add_dynamic_partitions("accounts" if asset != "repliers" else "posts", [key])
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset, partition=key))
+
+
+def _run_in_flight(instance, job_name, assets=()):
+    job = defs.resolve_job_def(job_name)
+    return instance.create_run_for_job(
+        job, status=dg.DagsterRunStatus.STARTED,
+        asset_selection=frozenset(dg.AssetKey(a) for a in assets) or None)
+
+
+def test_nothing_collected_is_nothing_to_build(instance):
+    result = _tick(instance)
+    assert isinstance(result, dg.SkipReason) and "nothing collected" in result.skip_message
+
+
+def test_new_snapshots_request_one_build_and_then_nothing_more(instance):
+    _landed(instance)
+    _landed(instance, "repliers", "tw_1786123456789012345")
+    first = _tick(instance)
+    (request,) = first.run_requests
+    assert request.job_name in (None, "warehouse_job")
+    second = _tick(instance, cursor=first.cursor)
+    assert isinstance(second, dg.SkipReason)
+    _landed(instance, "following", "tw_janedoe")
+    third = _tick(instance, cursor=first.cursor)
+    assert len(third.run_requests) == 1
+    assert third.run_requests[0].run_key != request.run_key
+
+
+def test_the_build_waits_for_the_collection_runs_in_flight(instance):
+    # The sensor's first batch: one collection run finished, another still running. Building
+    # now would build twice; the sensor waits for the second and builds once.
+    _landed(instance)
+    running = _run_in_flight(instance, "accounts_job", ["followers", "following"])
+    waiting = _tick(instance)
+    assert isinstance(waiting, dg.SkipReason) and "1 collection run" in waiting.skip_message
+    instance.report_run_failed(running)
+    assert len(_tick(instance).run_requests) == 1
+
+
+def test_a_ui_backfill_run_counts_as_a_collection_in_flight(instance):
+    # Runs launched from the UI run Dagster's implicit asset job: told apart by their assets.
+    _landed(instance)
+    job = defs.resolve_implicit_global_asset_job_def()
+    instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED,
+                                asset_selection=frozenset({dg.AssetKey("repliers")}))
+    assert isinstance(_tick(instance), dg.SkipReason)
+
+
+def test_no_second_build_while_one_is_in_flight(instance):
+    _landed(instance)
+    _run_in_flight(instance, "warehouse_job")
+    result = _tick(instance)
+    assert isinstance(result, dg.SkipReason) and "warehouse build" in result.skip_message
+
+
+def test_a_failing_build_records_what_dbt_built_and_names_what_failed(
+        instance, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    monkeypatch.delenv("SOCIAL_WAREHOUSE", raising=False)
+    # A followers snapshot whose platform the staging tests refuse (accepted_values): its test
+    # fails, and dbt skips the models downstream of it. The replies side builds.
+    write_edge_snapshot(data, "followers", "myspace", "janedoe", ["a", "b"], T0)
+    write_replies_snapshot(data, "twitter", "1786123456789012345", "janedoe",
+                           [Interaction(username="c", reply_text="hi", reply_date="2026-11-01T10:00:00Z")], T0)
+    job = defs.resolve_job_def("warehouse_job")
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={**QUIET, "resources": {"storage": {"config": {"data_dir": str(data)}}}})
+    assert not result.success
+    built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"stg_nyne__followers", "stg_nyne__repliers", "fct_replies"} <= built
+    assert "fct_follows" not in built and "social_graph_export" not in built
+    failure = result.get_step_failure_events()[0].step_failure_data
+    description = failure.user_failure_data.description
+    assert "accepted_values" in description and "did not pass" in description
+    assert "model.social_graph.fct_follows: skipped" in description
+    # What was built is in the instance, so the UI shows it as materialized.
+    assert instance.get_latest_materialization_event(dg.AssetKey("fct_replies")) is not None
