@@ -152,9 +152,11 @@ def _warehouse_built(instance) -> bool:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    from resources.storage import SocialStorage
+    from social_assets.cli.exports_server import serve_exports
     from social_assets.cli.instance import ensure_dagster_home
-
     from social_assets.dbt_project import prepare_manifest
+    from social_assets.export.asset import EXPORTS_URL_ENV, export_paths
 
     home = ensure_dagster_home()
     os.environ.setdefault("SOCIAL_TARGETS_FILE", "targets.example.yaml")
@@ -166,6 +168,9 @@ def _dev(args: argparse.Namespace) -> int:
     dagster = str(Path(sys.executable).with_name("dagster"))
     with ExitStack() as stack:
         stack.enter_context(_embedded_simulator(args.with_simulator, args.sim_time_scale))
+        if not os.environ.get(EXPORTS_URL_ENV):  # the export's picture, shown on its page
+            exports = export_paths(SocialStorage().root())["png"].parent
+            os.environ[EXPORTS_URL_ENV] = stack.enter_context(serve_exports(exports))
         for kind in ("sensor", "schedule"):  # on from the first tick: this is a dev instance
             subprocess.run([dagster, kind, "start", "--start-all", *workspace], check=True)
         print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}); Ctrl-C stops",

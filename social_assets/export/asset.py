@@ -1,6 +1,7 @@
 """The ``social_graph_export`` asset: the warehouse's current graph as GraphML, GEXF and PNG."""
 
 import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from social_assets.export.picture import draw_png
 from social_assets.warehouse import WAREHOUSE_POOL  # DuckDB has one writer: dbt's pool
 
 EXPORT_NAME = "social_graph"
+EXPORTS_URL_ENV = "SOCIAL_EXPORTS_URL"
+"""Where ``<data>/exports/`` is served over HTTP, if anywhere (``social-graph dev`` serves it)."""
 
 
 def export_paths(data_dir: Path) -> dict[str, Path]:
@@ -47,7 +50,6 @@ def social_graph_export(context: dg.AssetExecutionContext,
     write_graphml(graph, paths["graphml"])
     write_gexf(graph, paths["gexf"])
     draw_png(graph, paths["png"])
-    png = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
     kinds = [kind for _, _, kind in graph.edges(data="type")]
     communities = {c for _, c in graph.nodes(data="community") if c is not None}
     context.log.info(f"exported {graph.number_of_nodes()} accounts and "
@@ -63,5 +65,18 @@ def social_graph_export(context: dg.AssetExecutionContext,
         "graphml": dg.MetadataValue.path(str(paths["graphml"])),
         "gexf": dg.MetadataValue.path(str(paths["gexf"])),
         "png": dg.MetadataValue.path(str(paths["png"])),
-        "picture": dg.MetadataValue.md(f"![social graph](data:image/png;base64,{png})"),
+        "picture": dg.MetadataValue.md(picture_markdown(paths["png"])),
     })
+
+
+def picture_markdown(png: Path) -> str:
+    """The picture for the asset page: linked under ``$SOCIAL_EXPORTS_URL`` when the exports
+    are served there (short markdown, which the UI shows inline), else embedded as base64
+    (which the UI shows behind "Show Markdown"). The link carries a digest of the file, so a
+    new export is never shown from the browser's cache."""
+    data = png.read_bytes()
+    base = os.environ.get(EXPORTS_URL_ENV, "").rstrip("/")
+    if base:
+        version = hashlib.sha256(data).hexdigest()[:12]
+        return f"![social graph]({base}/{png.name}?v={version})"
+    return f"![social graph](data:image/png;base64,{base64.b64encode(data).decode('ascii')})"

@@ -4,10 +4,12 @@ import base64
 import re
 
 import dagster as dg
+import httpx
 import networkx as nx
 import pytest
 
 from resources.storage import SocialStorage
+from social_assets.cli.exports_server import serve_exports
 from social_assets.export.asset import social_graph_export
 from tests.export.graphs import edges_of, nodes_of, png_size
 from tests.export.warehouse import EXPECTED_EDGES, EXPECTED_NODES, build_warehouse
@@ -33,7 +35,8 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
-def test_the_export_writes_graphml_gexf_and_png_of_the_warehouse_graph(data_dir):
+def test_the_export_writes_graphml_gexf_and_png_of_the_warehouse_graph(data_dir, monkeypatch):
+    monkeypatch.delenv("SOCIAL_EXPORTS_URL", raising=False)
     metadata = _materialize(data_dir)
 
     exports = data_dir.resolve() / "exports"
@@ -99,3 +102,18 @@ def test_the_asset_sits_after_the_marts_in_the_warehouse_pool():
                                  "fct_replies")}
     assert spec.group_name == "exports"
     assert social_graph_export.op.pool == "warehouse"
+
+
+def test_with_the_exports_served_the_picture_is_a_short_link_the_ui_shows_inline(
+        data_dir, monkeypatch):
+    # The UI renders markdown metadata inline only under 1,000 characters.
+    with serve_exports(data_dir.resolve() / "exports") as base:
+        monkeypatch.setenv("SOCIAL_EXPORTS_URL", base)
+        markdown = _materialize(data_dir)["picture"].value
+        assert len(markdown) < 1000
+        link = re.fullmatch(r"!\[social graph\]\((http://[^)]+/social_graph\.png\?v=\w+)\)",
+                            markdown)
+        response = httpx.get(link.group(1))
+        assert response.status_code == 200
+        assert response.content == (data_dir.resolve() / "exports" / "social_graph.png").read_bytes()
+        assert httpx.get(base + "/").status_code == 404  # no listing of the folder
