@@ -16,6 +16,8 @@ from tests.badinput.hostile import GOOD_COLLECT
 REPO = Path(__file__).resolve().parents[2]
 # Run in a fresh interpreter so that its peak memory is the parse's alone. Peak: VmHWM, which
 # exec resets (Linux keeps ru_maxrss across exec, so it would report the forked pytest's peak).
+# Time: the parse's own CPU time, which a loaded machine (load 8 on 2 cores) does not stretch
+# the way it stretches wall-clock time; the bound is on the work the parser does.
 MEASURE = """
 import json, resource, sys, time
 from social_assets.targets import read_target_file
@@ -30,9 +32,9 @@ def peak_mb():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-started = time.perf_counter()
+started = time.process_time()
 result = read_target_file(sys.argv[1])
-seconds = time.perf_counter() - started
+seconds = time.process_time() - started
 print(json.dumps({
     "seconds": seconds,
     "peak_mb": peak_mb(),
@@ -68,10 +70,10 @@ def test_millions_of_tiny_rows_are_refused_quickly_naming_the_limit(name, row, t
     path = tmp_path / name
     header = b"targets:\n" if name.endswith(".yaml") else b"url\n"
     path.write_bytes(header + row * (10_000_000 // len(row)))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: see MEASURE
     with pytest.raises(TargetListError) as caught:
         read_target_file(path)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert str(caught.value).startswith(f"{path}: has more than 500,000 rows (the limit is "
                                         f"passed on line 500,002)")
 
@@ -80,11 +82,11 @@ def test_millions_of_yaml_values_in_few_rows_are_refused_quickly(tmp_path):
     path = tmp_path / "targets.yaml"
     row = b"  - [" + b"a," * 200 + b"a]\n"
     path.write_bytes(b"targets:\n" + row * (10_000_000 // len(row)))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: see MEASURE
     with pytest.raises(TargetListError, match=r"has more than 3,000,000 YAML values and "
                                               r"collections \(the limit is passed on line [0-9,]+\)"):
         read_target_file(path)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_a_huge_row_keeps_only_what_its_checks_read(tmp_path):
@@ -92,9 +94,9 @@ def test_a_huge_row_keeps_only_what_its_checks_read(tmp_path):
     keys = "".join(f"k{i}: [{', '.join(['v'] * 200)}], " for i in range(2000))
     path.write_text(f"targets:\n  - url: x.com/janedoe\n  - {{{keys}url: x.com/nasa}}\n"
                     f"  - {{url: x.com/dagster_io, collect: [{', '.join(['followers'] * 100_000)}]}}\n")
-    started = time.perf_counter()
+    started = time.process_time()
     result = read_target_file(path)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert [t.partition_key for t in result.targets] == ["tw_janedoe"]
     huge, long_collect = result.rejected
     assert (huge.row, long_collect.row) == (3, 4)

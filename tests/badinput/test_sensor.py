@@ -69,9 +69,9 @@ def test_a_10_mb_list_of_junk_is_read_in_seconds_and_its_rejections_summed_up(
     bad = bad_lines(at)
     assert len(bad) > 100_000
     capfd.readouterr()
-    started = time.perf_counter()
+    started = time.process_time()
     result = tick(instance, path)
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
     assert _runs(result) == EXPECTED_RUNS
 
     err = capfd.readouterr().err

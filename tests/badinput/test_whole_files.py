@@ -90,13 +90,13 @@ def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path, instanc
     path = tmp_path / "targets.yaml"
     with open(path, "wb") as handle:
         handle.truncate(16 * 1024 ** 3)  # sparse: 16 GiB that cost nothing on disk
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(Exception, match="is 17,179,869,184 bytes, more than") as failed:
         tick(instance, path)
     assert str(path) in str(failed.value)
     with pytest.raises(TargetListError, match="is 17,179,869,184 bytes, more than"):
         read_target_file(path)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t\n", b"\xef\xbb\xbf", b"# nothing yet\n",
@@ -132,9 +132,9 @@ def test_a_billion_laughs_among_the_rows_is_read_in_no_time_and_keeps_the_good_r
     rows = b"  " + b"\n  ".join(b"- " + line.split(b": ", 1)[1] for line in LAUGHS.splitlines())
     path = tmp_path / "targets.yaml"
     path.write_bytes(b"targets:\n" + GOOD_ROW + rows + b"\n  - *i\n  - {url: x.com/dagster_io}\n")
-    started = time.perf_counter()
+    started = time.process_time()
     result = read_target_file(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert [t.partition_key for t in result.targets] == ["tw_janedoe", "tw_dagster_io"]
     assert len(result.rejected) == 10
     assert all(r.reason.startswith("row is a list") and len(r.text) <= 120 for r in result.rejected)
