@@ -50,7 +50,7 @@ def _spec(name: str, description: str) -> dg.AssetSpec:
     pool=API_POOL,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-async def account_edges(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
+def account_edges(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
                         storage: SocialStorage, target_list: TargetListResource):
     """Looks up the relationship lists of every account in the run: both in one lookup, or the
     one list its target row collects.
@@ -67,5 +67,4 @@ async def account_edges(context: dg.AssetExecutionContext, nyne: NyneApi, ledger
         return LookupRequest(platform=platform, interaction_type=",".join(wanted),
                              username=username, max_results=nyne.max_results)
 
-    async for event in collect_partitions(context, nyne, ledger, storage, request_for):
-        yield event
+    yield from collect_partitions(context, nyne, ledger, storage, request_for)

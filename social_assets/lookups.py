@@ -9,6 +9,11 @@ run that dies half-way keeps what it finished. One failing key never stops the o
 every key is done, the step fails naming each key that did not succeed, with the API's reason,
 so "failed and missing" backfills retry only those.
 
+The lookups run on their own event loop in a worker thread, and the step's thread hands their
+results to Dagster: storing an event takes Dagster tens of milliseconds on SQLite, and Dagster
+drives an async asset's generator with its event loop stopped while it stores each event, so
+lookups on the step's own loop would stand still for every partition recorded.
+
 Every lookup goes through ``social_assets.durable``: recorded in the ledger before it is
 polled, archived in ``landing/`` before it is parsed, so a retry, a crash or a second run never
 buys the same lookup twice and never loses a result that was paid for.
@@ -16,8 +21,10 @@ buys the same lookup twice and never loses a result that was paid for.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import dagster as dg
 
@@ -33,17 +40,26 @@ API_POOL = "nyne_api"
 """Every API-calling step shares this pool, so the instance can cap the steps in flight."""
 
 # Plain-logging mirror of each lookup's outcome, for the command line's progress lines
-# (Dagster's own console logger is too chatty for that; the UI gets context.log).
+# (Dagster's own console logger is too chatty for that). The UI shows each partition's
+# materialization instead; a log event per key would cost Dagster one more stored event each.
 PROGRESS = logging.getLogger("social_assets.progress")
 
 
 RequestFor = Callable[[str], LookupRequest]
 
 
-async def collect_partitions(
+@dataclass(frozen=True)
+class _Outcome:
+    key: str
+    fetched: Fetched | None = None  # None: the lookup failed
+    snapshots: tuple[Snapshot, ...] = ()
+    error: str = ""
+
+
+def collect_partitions(
     context: dg.AssetExecutionContext, api: NyneApi, ledger: LedgerResource,
     storage: SocialStorage, request_for: RequestFor,
-) -> AsyncIterator[dg.AssetMaterialization]:
+) -> Iterator[dg.AssetMaterialization]:
     """Look up every partition key of the run (``request_for(key)`` says what to ask), through
     the ledger and the landing archive; yields each key's materializations as it lands.
 
@@ -55,53 +71,55 @@ async def collect_partitions(
     keys = list(context.partition_keys)
     root = storage.root()
     book = ledger.open(root)
+    run_id = context.run.run_id
     callback_url = api.callback_url()
     inbox = None
     if callback_url:  # the receiver stores deliveries in the ledger's database
         from resources.callbacks.inbox import CallbackInbox
 
         inbox = CallbackInbox(book.url)
-    failures: dict[str, str] = {}
-    landed: asyncio.Queue[tuple[str, Fetched | None, list[Snapshot]]] = asyncio.Queue()
+    client = api.client()
+    durable = DurableLookups(
+        client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(), inbox=inbox,
+        callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s)
+    requests = {key: request_for(key) for key in keys}  # a bad key fails here, before any submit
 
-    async with api.client() as client:
-        durable = DurableLookups(
-            client, book, landing_dir(root), context.run.run_id,
-            credit_budget=api.credit_budget(), inbox=inbox, callback_url=callback_url,
-            backstop_poll_s=api.callback_backstop_poll_s)
-        slots = asyncio.Semaphore(api.max_concurrent_lookups)  # jobs in flight at once
-
-        async def one(key: str) -> None:
-            try:
-                async with slots:
-                    fetched = await durable.fetch(key, request_for(key))
-                snaps = write_snapshots(fetched.landed, root / "raw")
-            except Exception as exc:  # one bad key must not stop the others
-                failures[key] = client.redact(f"{type(exc).__name__}: {exc}")
-                _report(context, f"{key}: FAILED {failures[key]}", error=True)
-                await landed.put((key, None, []))
-                return
-            snaps = [replace(s, via=fetched.landed.via, resumed=fetched.resumed) for s in snaps]
-            await landed.put((key, fetched, snaps))
-
-        tasks = [asyncio.ensure_future(one(k)) for k in keys]
+    async def one(key: str, slots: asyncio.Semaphore) -> _Outcome:
         try:
-            for _ in keys:
-                key, fetched, snaps = await landed.get()
-                if fetched is None:
-                    continue
-                run_credits = book.run_credits(context.run.run_id)
-                for snap in snaps:
-                    snap = replace(snap, run_credits=run_credits)
-                    yield dg.AssetMaterialization(asset_key=snap.asset, partition=key,
-                                                  metadata=snap.metadata())
-                durable.done(fetched)  # Dagster has stored the events above
-                _report(context, f"{key}: {_describe(snaps)}")
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            async with slots:
+                fetched = await durable.fetch(key, requests[key])
+            snaps = write_snapshots(fetched.landed, root / "raw")
+        except Exception as exc:  # one bad key must not stop the others
+            return _Outcome(key, error=client.redact(f"{type(exc).__name__}: {exc}"))
+        return _Outcome(key, fetched, tuple(replace(s, via=fetched.landed.via,
+                                                    resumed=fetched.resumed) for s in snaps))
 
+    async def lookups(report: Callable[[_Outcome], None]) -> None:
+        slots = asyncio.Semaphore(api.max_concurrent_lookups)  # jobs in flight at once
+        async with client:
+            async def reported(key: str) -> None:
+                report(await one(key, slots))
+
+            await asyncio.gather(*(reported(k) for k in keys))
+
+    failures: dict[str, str] = {}
+    with _Worker(lookups) as worker:
+        for outcome in worker.outcomes(len(keys)):
+            if outcome.fetched is None:
+                failures[outcome.key] = outcome.error
+                _report(context, f"{outcome.key}: FAILED {outcome.error}", error=True)
+                continue
+            run_credits = book.run_credits(run_id)
+            for snap in outcome.snapshots:
+                yield dg.AssetMaterialization(
+                    asset_key=snap.asset, partition=outcome.key,
+                    metadata=replace(snap, run_credits=run_credits).metadata())
+            durable.done(outcome.fetched)  # Dagster has stored the events above
+            _report(context, f"{outcome.key}: {_describe(list(outcome.snapshots))}")
+
+    done = len(keys) - len(failures)
+    context.log.info(f"{done} of {len(keys)} lookups landed; this run's submits committed "
+                     f"{book.run_credits(run_id)} credits")
     if failures:
         lines = "\n".join(f"- {key}: {reason}" for key, reason in sorted(failures.items()))
         raise dg.Failure(
@@ -109,6 +127,54 @@ async def collect_partitions(
             metadata={"failures": dg.MetadataValue.json(dict(sorted(failures.items())))},
             allow_retries=False,
         )
+
+
+class _Worker:
+    """Runs ``lookups(report)`` on a new event loop in a thread; ``outcomes`` hands the step's
+    thread what ``report`` was given, in the order it came. Leaving the block cancels whatever
+    is still running (the step was interrupted) and waits for the thread to end."""
+
+    def __init__(self, lookups: Callable[[Callable[[_Outcome], None]], object]):
+        self._lookups = lookups
+        self._queue: queue.Queue[_Outcome | BaseException | None] = queue.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._main: asyncio.Task | None = None
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="nyne-lookups", daemon=True)
+
+    def _run(self) -> None:
+        async def main() -> None:
+            self._loop, self._main = asyncio.get_running_loop(), asyncio.current_task()
+            self._started.set()
+            await self._lookups(self._queue.put)
+
+        try:
+            asyncio.run(main())
+            self._queue.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the step's thread, re-raised there
+            self._queue.put(exc)
+        finally:
+            self._started.set()
+
+    def outcomes(self, expected: int) -> Iterator[_Outcome]:
+        for _ in range(expected):
+            item = self._queue.get()
+            if item is None:
+                raise RuntimeError(f"the lookups ended with {expected} outcomes still due")
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def __enter__(self) -> "_Worker":
+        self._thread.start()
+        self._started.wait()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        loop, main = self._loop, self._main
+        if loop is not None and main is not None and self._thread.is_alive():
+            loop.call_soon_threadsafe(main.cancel)
+        self._thread.join()
 
 
 def _describe(snaps: list[Snapshot]) -> str:
@@ -119,5 +185,6 @@ def _describe(snaps: list[Snapshot]) -> str:
 
 
 def _report(context: dg.AssetExecutionContext, message: str, error: bool = False) -> None:
-    (context.log.error if error else context.log.info)(message)
+    if error:  # a failure is the one per-key line worth an event in the run's log
+        context.log.error(message)
     PROGRESS.log(logging.ERROR if error else logging.INFO, message)

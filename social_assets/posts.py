@@ -26,7 +26,7 @@ def status_url(tweet_id: str) -> str:
     output_required=False,  # recorded per partition as each lookup lands
     metadata={"dagster/column_schema": column_schema(REPLIERS_SCHEMA, COLUMN_DESCRIPTIONS)},
 )
-async def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
+def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
                    storage: SocialStorage):
     """Accounts that replied to the target post, with the reply's text and date: one Parquet
     snapshot per lookup under `raw/repliers/platform=<platform>/target=<tweet id>/`.
@@ -40,5 +40,4 @@ async def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: Led
         return LookupRequest(platform=platform, interaction_type="replies", tweet_id=tweet_id,
                              social_media_url=status_url(tweet_id), max_results=nyne.max_results)
 
-    async for event in collect_partitions(context, nyne, ledger, storage, request_for):
-        yield event
+    yield from collect_partitions(context, nyne, ledger, storage, request_for)
