@@ -9,7 +9,7 @@ RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
 
-.PHONY: install demo test dev simulate bench clean
+.PHONY: install demo test dev simulate bench bench-ui clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,14 +21,21 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	cd dbt && ../$(BIN)/dbt parse --profiles-dir . --quiet
 	touch $@
 
-install: $(VENV)/.installed $(MANIFEST)
+# The browser the UI tests (tests/ui) drive: Debian's package, installed only when it is missing
+# (never `playwright install`, which downloads a browser from outside the package index).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+install: $(VENV)/.installed $(MANIFEST) $(CHROMIUM)
 
 ## demo: the simulator on a free port, then `collect` of targets.example.yaml and a summary
 demo: install
 	$(RUN_ENV) $(BIN)/social-graph collect --targets targets.example.yaml --with-simulator
 
 ## test: the whole test suite (simulator over real HTTP, real Parquet, Dagster test contexts)
-test: install
+test: install $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## dev: the Dagster UI with the simulator running, sensors and schedules on, persistent instance
@@ -42,6 +49,10 @@ simulate: install
 ## bench: build the graph of a synthetic 10M-edge collection with dbt and with pandas/networkx
 bench: install
 	$(BIN)/python -m benchmarks.graph_build --edges 10000000
+
+## bench-ui: 500- and 1,000-partition backfills launched as the UI does, against the API's own time
+bench-ui: install
+	$(BIN)/python -m benchmarks.ui_backfill
 
 clean:
 	rm -rf $(VENV) data .dagster_home .pytest_cache dbt/target dbt/logs
