@@ -11,10 +11,11 @@ snapshots land; relaunch it from the UI (or ``warehouse_job``) once the cause is
 
 import dagster as dg
 
-from social_assets.jobs import warehouse_job
+from social_assets.jobs import JOB_BY_PARTITIONS_DEF, warehouse_job
 from social_assets.plan import RAW_ASSETS
 
 RAW_KEYS = frozenset(dg.AssetKey(a) for a in RAW_ASSETS)
+COLLECTION_JOBS = frozenset(job.name for job in JOB_BY_PARTITIONS_DEF.values())
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
              dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
              dg.DagsterRunStatus.CANCELING]
@@ -57,8 +58,10 @@ def newest_raw_materialization(instance: dg.DagsterInstance) -> int | None:
 def runs_in_flight(instance: dg.DagsterInstance) -> tuple[int, int]:
     """How many queued or running runs collect raw assets, and how many build the warehouse.
 
-    By what the runs materialize, not by job name: a backfill from the UI runs in Dagster's
-    implicit asset job.
+    By what the runs materialize: a backfill from the UI runs in Dagster's implicit asset job
+    with its assets as the run's selection; a run of ``accounts_job``/``posts_job`` (from the
+    target list sensor, a schedule or the launchpad) has no selection of its own, and its job
+    says what it collects.
     """
     collecting = building = 0
     for record in instance.get_run_records(dg.RunsFilter(statuses=IN_FLIGHT)):
@@ -66,7 +69,7 @@ def runs_in_flight(instance: dg.DagsterInstance) -> tuple[int, int]:
         selection = run.asset_selection or frozenset()
         if run.job_name == warehouse_job.name:
             building += 1
-        elif selection & RAW_KEYS:
+        elif selection & RAW_KEYS or (not selection and run.job_name in COLLECTION_JOBS):
             collecting += 1
         elif selection:  # a run of warehouse assets launched by hand from the UI
             building += 1

@@ -63,10 +63,14 @@ def test_the_build_waits_for_the_collection_runs_in_flight(instance):
     # The sensor's first batch: one collection run finished, another still running. Building
     # now would build twice; the sensor waits for the second and builds once.
     _landed(instance)
-    running = _run_in_flight(instance, "accounts_job", ["followers", "following"])
+    # As the target list sensor launches it: a job run with no asset selection of its own.
+    running = _run_in_flight(instance, "accounts_job")
     waiting = _tick(instance)
     assert isinstance(waiting, dg.SkipReason) and "1 collection run" in waiting.skip_message
     instance.report_run_failed(running)
+    posts = _run_in_flight(instance, "posts_job")
+    assert isinstance(_tick(instance), dg.SkipReason)
+    instance.report_run_failed(posts)
     assert len(_tick(instance).run_requests) == 1
 
 
