@@ -82,12 +82,11 @@ def collect_partitions(
     durable = DurableLookups(
         client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(), inbox=inbox,
         callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s)
-    requests = {key: request_for(key) for key in keys}  # a bad key fails here, before any submit
 
     async def one(key: str, slots: asyncio.Semaphore) -> _Outcome:
         try:
             async with slots:
-                fetched = await durable.fetch(key, requests[key])
+                fetched = await durable.fetch(key, request_for(key))
             snaps = write_snapshots(fetched.landed, root / "raw")
         except Exception as exc:  # one bad key must not stop the others
             return _Outcome(key, error=client.redact(f"{type(exc).__name__}: {exc}"))

@@ -1,7 +1,8 @@
 """What a target list asks for, against what the Dagster instance already has.
 
-Pure functions shared by the sensor, the refresh schedules and ``social-graph collect``, so all
-three agree on which partitions exist and which (partition, assets) pairs a run should cover.
+Shared by the sensor, the refresh schedules, ``social-graph collect`` and the raw assets, so
+all agree on which partitions exist, which keys a run covers and what each key collects. Pure
+functions, but for ``listed_assets``, which reads the target list file.
 """
 
 import logging
@@ -86,7 +87,8 @@ def contiguous_batches(runs: Sequence[PlannedRun], order: Mapping[str, Sequence[
     in the partition set's insertion order (a Dagster partition range is contiguous in that
     order). What each key collects does not split a batch: the assets decide that per key."""
     position = {name: {k: i for i, k in enumerate(keys)} for name, keys in order.items()}
-    ordered = sorted(runs, key=lambda r: (r.partitions_def, position[r.partitions_def][r.partition_key]))
+    ordered = sorted(runs, key=lambda r: (r.partitions_def,
+                                          position[r.partitions_def][r.partition_key]))
     batches: list[list[PlannedRun]] = []
     for run in ordered:
         last = batches[-1][-1] if batches else None

@@ -200,3 +200,22 @@ def test_each_partition_is_recorded_as_soon_as_its_lookup_lands(sim, nyne, stora
     assert max(mats) < events.index("STEP_SUCCESS")
     assert all(isinstance(_metadata(result, a, k)["nyne/credits"], int)
                for a in ("followers", "following") for k in keys)
+
+
+def test_a_malformed_key_in_a_range_fails_alone(sim, nyne, storage, instance):
+    # A key registered by hand that is no valid account key: named as failed, and the good keys
+    # of the same range are still collected.
+    keys = ["tw_janedoe", "tw_not a handle!", "tw_dagster_io"]
+    instance.add_dynamic_partitions("accounts", keys)
+    listed = target_list_for(storage.root().parent, ["tw_janedoe", "tw_dagster_io"])
+    result = dg.materialize(
+        [account_edges], instance=instance, run_config=QUIET, raise_on_error=False,
+        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
+                   "target_list": listed},
+        tags={"dagster/asset_partition_range_start": keys[0],
+              "dagster/asset_partition_range_end": keys[-1]})
+    assert not result.success
+    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == {
+        "tw_janedoe", "tw_dagster_io"}
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    assert list(failure.metadata["failures"].value) == ["tw_not a handle!"]
