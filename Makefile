@@ -9,7 +9,7 @@ RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
 
-.PHONY: install demo test dev simulate bench bench-ui clean
+.PHONY: install demo test dev simulate bench bench-ui bench-parse clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: install
 ## bench-ui: 500- and 1,000-partition backfills launched as the UI does, against the API's own time
 bench-ui: install
 	$(BIN)/python -m benchmarks.ui_backfill
+
+## bench-parse: the target-list parser on 10 MB junk and pathological files, against the bare libraries
+bench-parse: install
+	$(BIN)/python -m benchmarks.target_parse
 
 clean:
 	rm -rf $(VENV) data .dagster_home .pytest_cache dbt/target dbt/logs

@@ -2,7 +2,6 @@
 sensor and ``social-graph collect`` each name the file and what is wrong with it, and nothing
 is registered, collected or written. Files that only look odd lose nothing."""
 import random
-import time
 
 import pytest
 
@@ -90,13 +89,11 @@ def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path, instanc
     path = tmp_path / "targets.yaml"
     with open(path, "wb") as handle:
         handle.truncate(16 * 1024 ** 3)  # sparse: 16 GiB that cost nothing on disk
-    started = time.process_time()
     with pytest.raises(Exception, match="is 17,179,869,184 bytes, more than") as failed:
         tick(instance, path)
     assert str(path) in str(failed.value)
     with pytest.raises(TargetListError, match="is 17,179,869,184 bytes, more than"):
         read_target_file(path)
-    assert time.process_time() - started < 2
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t\n", b"\xef\xbb\xbf", b"# nothing yet\n",
@@ -128,13 +125,11 @@ def test_an_overlong_csv_cell_is_one_bad_row_not_a_broken_file(tmp_path):
     assert rejected.row == 3 and "300000 characters long" in rejected.reason
 
 
-def test_a_billion_laughs_among_the_rows_is_read_in_no_time_and_keeps_the_good_rows(tmp_path):
+def test_a_billion_laughs_among_the_rows_is_not_expanded_and_keeps_the_good_rows(tmp_path):
     rows = b"  " + b"\n  ".join(b"- " + line.split(b": ", 1)[1] for line in LAUGHS.splitlines())
     path = tmp_path / "targets.yaml"
     path.write_bytes(b"targets:\n" + GOOD_ROW + rows + b"\n  - *i\n  - {url: x.com/dagster_io}\n")
-    started = time.process_time()
-    result = read_target_file(path)
-    assert time.process_time() - started < 1.0
+    result = read_target_file(path)  # expanded, the aliases would be 9**9 values
     assert [t.partition_key for t in result.targets] == ["tw_janedoe", "tw_dagster_io"]
     assert len(result.rejected) == 10
     assert all(r.reason.startswith("row is a list") and len(r.text) <= 120 for r in result.rejected)
