@@ -2,14 +2,17 @@
 
 One multi-asset, partitioned by account, and not subsettable: one ``followers,following``
 lookup buys both lists for 3 credits, the price of one, so materializing either (the UI's
-Materialize on the ``followers`` page, a backfill, the sensor) looks both up together. Only a
-target whose row in the target list collects a single list (``collect: [followers]``) gets a
-lookup of that list alone, and only that asset is recorded for its partition. Accounts that the
-list does not name (registered by hand, or removed since) get both. Polling is free; an empty
-result costs 0 credits.
+Materialize on the ``followers`` page, a backfill, the sensor) looks both up together. In a
+run the sensor or a schedule launched, a target whose row in the target list collects a single
+list (``collect: [followers]``) gets a lookup of that list alone, and only that asset is
+recorded for its partition. Accounts that the list does not name (registered by hand, or
+removed since) get both. A backfill gets both for every account: it asked Dagster for both
+assets of each partition, and Dagster would count the one not recorded as failed; the pair
+costs what one list costs. Polling is free; an empty result costs 0 credits.
 """
 
 import dagster as dg
+from dagster._core.storage.tags import BACKFILL_ID_TAG
 
 from resources.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
@@ -59,7 +62,9 @@ def account_edges(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: Ledg
     A lookup already paid for (by a crashed or failed earlier attempt) is resumed, not bought
     again.
     """
-    listed = listed_assets(target_list, ACCOUNTS.name, context.log)
+    # A backfill wants both assets of every partition in it (see the module docstring).
+    listed = {} if BACKFILL_ID_TAG in context.run.tags else \
+        listed_assets(target_list, ACCOUNTS.name, context.log)
 
     def request_for(key: str) -> LookupRequest:
         platform, username = parse_partition_key(ACCOUNTS.name, key)

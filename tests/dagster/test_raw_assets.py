@@ -184,6 +184,29 @@ def test_each_key_of_a_range_collects_what_its_row_asks(sim, nyne, storage, inst
         "tw_janedoe", "tw_nasa"}
 
 
+def test_a_backfill_buys_both_lists_even_where_the_row_collects_one(sim, nyne, storage, instance,
+                                                                   tmp_path):
+    # Dagster's backfill asks for both assets of each partition and counts one that is not
+    # recorded as failed; the pair costs what one list costs.
+    instance.add_dynamic_partitions("accounts", ["tw_janedoe", "tw_duckdb"])
+    listed = tmp_path / "targets.yaml"
+    listed.write_text("targets:\n  - url: https://x.com/janedoe\n"
+                      "  - {platform: twitter, username: duckdb, collect: [followers]}\n")
+    result = dg.materialize(
+        [account_edges], instance=instance, run_config=QUIET,
+        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
+                   "target_list": TargetListResource(path=str(listed))},
+        tags={"dagster/backfill": "abcdefgh",
+              "dagster/asset_partition_range_start": "tw_janedoe",
+              "dagster/asset_partition_range_end": "tw_duckdb"})
+    assert result.success
+    assert sorted((c.interaction_type, c.target) for c in sim.charges) == [
+        ("followers,following", "duckdb"), ("followers,following", "janedoe")]
+    for asset in ("followers", "following"):
+        assert instance.get_materialized_partitions(dg.AssetKey(asset)) == {
+            "tw_janedoe", "tw_duckdb"}
+
+
 def test_each_partition_is_recorded_as_soon_as_its_lookup_lands(sim, nyne, storage, instance):
     # A long range run shows its partitions filling in: one materialization per key and asset,
     # stored before the next key's, not a batch at the end. Each event comes before the step's
