@@ -24,6 +24,20 @@ def _materialize(assets, nyne, storage, instance, collect=("followers", "followi
                           **kwargs)
 
 
+def _materialize_range(nyne, storage, instance, tmp_path, start, end, tags=None):
+    """A range run of ``account_edges`` on a list where janedoe collects both lists and duckdb
+    followers alone."""
+    listed = tmp_path / "targets.yaml"
+    listed.write_text("targets:\n  - url: https://x.com/janedoe\n"
+                      "  - {platform: twitter, username: duckdb, collect: [followers]}\n")
+    return dg.materialize(
+        [account_edges], instance=instance, run_config=QUIET,
+        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
+                   "target_list": TargetListResource(path=str(listed))},
+        tags={**(tags or {}), "dagster/asset_partition_range_start": start,
+              "dagster/asset_partition_range_end": end})
+
+
 def _metadata(result, asset, partition):
     for event in result.get_asset_materialization_events():
         mat = event.materialization
@@ -164,15 +178,7 @@ def test_followers_and_following_are_one_lookup_and_cannot_be_split(sim, nyne, s
 
 def test_each_key_of_a_range_collects_what_its_row_asks(sim, nyne, storage, instance, tmp_path):
     instance.add_dynamic_partitions("accounts", ["tw_janedoe", "tw_duckdb", "tw_nasa"])
-    listed = tmp_path / "targets.yaml"
-    listed.write_text("targets:\n  - url: https://x.com/janedoe\n"
-                      "  - {platform: twitter, username: duckdb, collect: [followers]}\n")
-    result = dg.materialize(
-        [account_edges], instance=instance, run_config=QUIET,
-        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
-                   "target_list": TargetListResource(path=str(listed))},
-        tags={"dagster/asset_partition_range_start": "tw_janedoe",
-              "dagster/asset_partition_range_end": "tw_nasa"})
+    result = _materialize_range(nyne, storage, instance, tmp_path, "tw_janedoe", "tw_nasa")
     assert result.success
     asked = sorted((c.interaction_type, c.target) for c in sim.charges)
     # A key the list does not name gets both lists: they cost what one costs.
@@ -189,16 +195,8 @@ def test_a_backfill_buys_both_lists_even_where_the_row_collects_one(sim, nyne, s
     # Dagster's backfill asks for both assets of each partition and counts one that is not
     # recorded as failed; the pair costs what one list costs.
     instance.add_dynamic_partitions("accounts", ["tw_janedoe", "tw_duckdb"])
-    listed = tmp_path / "targets.yaml"
-    listed.write_text("targets:\n  - url: https://x.com/janedoe\n"
-                      "  - {platform: twitter, username: duckdb, collect: [followers]}\n")
-    result = dg.materialize(
-        [account_edges], instance=instance, run_config=QUIET,
-        resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
-                   "target_list": TargetListResource(path=str(listed))},
-        tags={"dagster/backfill": "abcdefgh",
-              "dagster/asset_partition_range_start": "tw_janedoe",
-              "dagster/asset_partition_range_end": "tw_duckdb"})
+    result = _materialize_range(nyne, storage, instance, tmp_path, "tw_janedoe", "tw_duckdb",
+                                {"dagster/backfill": "abcdefgh"})
     assert result.success
     assert sorted((c.interaction_type, c.target) for c in sim.charges) == [
         ("followers,following", "duckdb"), ("followers,following", "janedoe")]
