@@ -39,9 +39,7 @@ def refresh_schedule(partitions_def_name: str, cron: str) -> dg.ScheduleDefiniti
         tick = context.scheduled_execution_time.isoformat()
         order = {partitions_def_name: context.instance.get_dynamic_partitions(partitions_def_name)}
         batches = contiguous_batches(plan_runs(listed, materialized={}, refresh=True), order)
-        return [batch_run_request(batch, f"refresh:{batch[0].partition_key}.."
-                                         f"{batch[-1].partition_key}:{tick}",
-                                  tags={"social/refresh": "scheduled"})
+        return [batch_run_request(batch, "refresh", tick, tags={"social/refresh": "scheduled"})
                 for batch in batches]
 
     return _refresh

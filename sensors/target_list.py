@@ -12,7 +12,7 @@ were removed.
 import dagster as dg
 
 from resources.target_list import TargetFileUnreadable, TargetListResource, digest
-from social_assets.jobs import JOB_BY_PARTITIONS_DEF, accounts_job, posts_job
+from social_assets.jobs import IN_FLIGHT, JOB_BY_PARTITIONS_DEF, accounts_job, posts_job
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, batch_run_request, contiguous_batches,
                                 partitions_to_add, partitions_to_delete, plan_runs)
@@ -22,8 +22,6 @@ from social_assets.targets.files import refuse_oversized
 # Rejected rows logged one by one per tick; the rest get one line. A 10 MB file of junk rows
 # has hundreds of thousands, which would flood the tick's log and outlast the tick's timeout.
 MAX_LOGGED_REJECTIONS = 100
-_IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
-              dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
 
 @dg.sensor(
@@ -74,8 +72,7 @@ def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetL
     # `collect` value, or every earlier run failed) and no run for it is in flight.
     planned = [run for run in plan_runs(targets.targets, materialized)
                if run.partition_key in new_keys or run.partition_key not in busy[run.partitions_def]]
-    runs = [batch_run_request(batch, f"{batch[0].partitions_def}:{batch[0].partition_key}.."
-                                f"{batch[-1].partition_key}:{fingerprint}")
+    runs = [batch_run_request(batch, batch[0].partitions_def, fingerprint)
             for batch in contiguous_batches(planned, order)]
 
     summary = (f"{len(targets.targets)} targets, {len(new_keys)} new partitions, "
@@ -93,7 +90,7 @@ def _keys_in_flight(instance: dg.DagsterInstance, partitions_def: str,
                     order: list[str]) -> set[str]:
     """Keys of ``partitions_def`` that a queued or running run covers (one key, or a range)."""
     records = instance.get_run_records(filters=dg.RunsFilter(
-        job_name=JOB_BY_PARTITIONS_DEF[partitions_def].name, statuses=_IN_FLIGHT))
+        job_name=JOB_BY_PARTITIONS_DEF[partitions_def].name, statuses=IN_FLIGHT))
     position = {k: i for i, k in enumerate(order)}
     keys: set[str] = set()
     for record in records:

@@ -11,14 +11,11 @@ snapshots land; relaunch it from the UI (or ``warehouse_job``) once the cause is
 
 import dagster as dg
 
-from social_assets.jobs import JOB_BY_PARTITIONS_DEF, warehouse_job
+from social_assets.jobs import IN_FLIGHT, JOB_BY_PARTITIONS_DEF, warehouse_job
 from social_assets.plan import RAW_ASSETS
 
 RAW_KEYS = frozenset(dg.AssetKey(a) for a in RAW_ASSETS)
 COLLECTION_JOBS = frozenset(job.name for job in JOB_BY_PARTITIONS_DEF.values())
-IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
-             dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
-             dg.DagsterRunStatus.CANCELING]
 
 
 @dg.sensor(

@@ -1,6 +1,11 @@
 """The jobs that sensors and schedules launch: one per partition set."""
 
 import dagster as dg
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
+
+IN_FLIGHT = list(NOT_FINISHED_STATUSES)
+"""Run statuses of a run that is queued, starting, running or being cancelled: Dagster's own
+list, so the sensors that wait for runs agree with the UI on what is in flight."""
 
 ASSETS_BY_COLLECT = {"followers": "followers", "following": "following", "replies": "repliers"}
 """A target row's ``collect`` values and the assets that hold them."""

@@ -107,12 +107,16 @@ def range_tags(batch: Sequence[PlannedRun]) -> dict[str, str]:
             "dagster/asset_partition_range_end": batch[-1].partition_key}
 
 
-def batch_run_request(batch: Sequence[PlannedRun], run_key: str,
+def batch_run_request(batch: Sequence[PlannedRun], source: str, version: str,
                       tags: Mapping[str, str] | None = None) -> dg.RunRequest:
     """One run of the batch's job for its contiguous range of keys (a single key is an ordinary
     partition run). The job selects every asset of its partition set; what each key collects
-    is the target list's to say, read by the assets when the run starts."""
+    is the target list's to say, read by the assets when the run starts.
+
+    Its run key, ``<source>:<first key>..<last key>:<version>``, makes Dagster launch the run
+    once per ``version`` (a target list's fingerprint, a schedule's tick)."""
     first = batch[0]
+    run_key = f"{source}:{first.partition_key}..{batch[-1].partition_key}:{version}"
     if len(batch) == 1:
         return dg.RunRequest(job_name=first.job_name, partition_key=first.partition_key,
                              run_key=run_key, tags=dict(tags or {}))
