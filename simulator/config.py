@@ -45,6 +45,10 @@ class SimulatorConfig:
 
     # Job duration range in seconds, drawn with the seeded RNG.
     latency_s: tuple[float, float] = (1.0, 4.0)
+    # While true, no job ends: it stays queued/processing past its latency, and every due job
+    # ends as soon as the hold is lifted. A test's barrier ("nothing lands until I say so"),
+    # not something the provider does.
+    hold_jobs: bool = False
     # Share of jobs that pass through the `pending` status while running.
     pending_rate: float = 0.25
     # Seconds a request_id stays pollable after the job ends (choice: the real TTL is unknown).
@@ -158,8 +162,9 @@ class SimulatorConfig:
         for name in ("minute_window_s", "hour_window_s", "result_ttl_s", "callback_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
-        if not isinstance(self.callback_early_progress, bool):
-            raise ValueError("callback_early_progress must be true or false")
+        for name in ("callback_early_progress", "hold_jobs"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false")
         unknown = set(self.world_size) - set(PLATFORMS)
         if unknown or any(n < MIN_WORLD_SIZE for n in self.world_size.values()):
             raise ValueError(f"world_size maps {PLATFORMS} to at least {MIN_WORLD_SIZE} accounts")

@@ -141,10 +141,15 @@ class JobStore(Mapping[str, Job]):
         # The job's own lock, not the store's: a first lookup can take a fraction of a second
         # (the world is built on first use) and must not hold up every other request.
         with job.end_lock:
-            if job.status_final or now < job.ends_at:
+            if job.status_final or now < job.ends_at or self._config.hold_jobs:
                 return
             self._finish(job)
         self._on_end(job)
+
+    def end_due(self, now: float) -> None:
+        """End every job whose time has come (after a hold is lifted)."""
+        for job in list(self.values()):
+            self._end_if_due(job, now)
 
     def _finish(self, job: Job) -> None:
         """Run the lookup and record the outcome; `status_final` is set last, so a reader

@@ -67,6 +67,8 @@ class Simulation:
                 self.world = World(self.config.world_seed, self.config.world_size,
                                    self.config.churn)
             self.world.churn = self.config.churn
+        if "hold_jobs" in changes and not self.config.hold_jobs:
+            self.jobs.end_due(time.time())
 
     def record(self, entry: RequestRecord) -> None:
         with self._lock:

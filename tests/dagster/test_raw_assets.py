@@ -131,9 +131,11 @@ def test_repliers_of_a_post(sim, nyne, storage, instance):
     assert set(table.column("tweet_id").to_pylist()) <= {tweet_id}
     assert f"platform=twitter/target={tweet_id}" in meta["path"]
     assert table.num_rows == meta["dagster/row_count"]
-    if table.num_rows:
-        assert set(table.column("target_username").to_pylist()) == {"janedoe"}
-        assert table.column("reply_text").null_count < table.num_rows
+    truth = sim.world.replies(tweet_id)
+    assert truth, f"the simulator's post {tweet_id} has no replies to check against"
+    assert set(table.column("username").to_pylist()) == {a.username for a, _, _ in truth}
+    assert set(table.column("target_username").to_pylist()) == {"janedoe"}
+    assert table.column("reply_text").null_count < table.num_rows
 
 
 def test_a_range_run_keeps_the_good_keys_and_names_the_failed_one(sim, nyne, storage, instance):
