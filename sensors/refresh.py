@@ -11,7 +11,7 @@ import dagster as dg
 
 from resources.target_list import TargetListResource
 from social_assets.jobs import JOB_BY_PARTITIONS_DEF
-from social_assets.plan import batch_run_request, contiguous_batches, plan_runs
+from social_assets.plan import REFRESH_TAG, batch_run_request, contiguous_batches, plan_runs
 from social_assets.targets import parse_targets
 
 DEFAULT_REFRESH_CRON = "0 6 * * 1"  # Mondays 06:00 UTC
@@ -39,7 +39,7 @@ def refresh_schedule(partitions_def_name: str, cron: str) -> dg.ScheduleDefiniti
         tick = context.scheduled_execution_time.isoformat()
         order = {partitions_def_name: context.instance.get_dynamic_partitions(partitions_def_name)}
         batches = contiguous_batches(plan_runs(listed, materialized={}, refresh=True), order)
-        return [batch_run_request(batch, "refresh", tick, tags={"social/refresh": "scheduled"})
+        return [batch_run_request(batch, "refresh", tick, tags={REFRESH_TAG: "scheduled"})
                 for batch in batches]
 
     return _refresh

@@ -2,9 +2,11 @@
 
 ``DurableLookups.fetch(target, request)`` gives the landed result of one lookup:
 
-1. ``acquire`` in the ledger: a landed result waiting to be used is reused (no API call); a
-   submitted, unexpired request is resumed (polled, not submitted again); a lookup another live
-   process is submitting is waited for; otherwise we claim it (within the run's credit budget).
+1. ``acquire`` in the ledger: a landed result waiting to be used is reused (no API call), and
+   so is a done one that landed since ``reuse_since`` (another run bought it while this one
+   was queued); a submitted, unexpired request is resumed (polled, not submitted again); a
+   lookup another live process is submitting is waited for; otherwise we claim it (within the
+   run's credit budget).
 2. Submit, then record the ``request_id`` in the ledger before the first poll.
 3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
    API as a slow backstop; without callbacks, polls with back-off.
@@ -62,17 +64,18 @@ class DurableLookups:
     backstop_poll_s: float = 120.0  # with callbacks: the slow poll that covers a lost delivery
     inbox_check_s: float = 0.25
     claim_wait_s: float = 0.25
+    reuse_since: Optional[datetime] = None  # a result done since then satisfies this run
 
     async def fetch(self, target: str, request: LookupRequest) -> Fetched:
         params = lookup_params(request)
-        resubmitted, waited_on = False, None
+        resubmitted, waited_on, reuse_since = False, None, self.reuse_since
         while True:
             if waited_on is not None:  # the lookup another run was buying: take its result
                 finished = self._finished(waited_on)
                 if finished is not None:
                     return finished
             got = self.ledger.acquire(target=target, params=params, run_id=self.run_id,
-                                      budget=self.credit_budget)
+                                      budget=self.credit_budget, reuse_since=reuse_since)
             entry, action = got.entry, got.action
             if action == "wait":
                 waited_on = entry.id
@@ -82,6 +85,9 @@ class DurableLookups:
                 path = landing_path(self.landing, entry.request_id or "")
                 if path.exists():
                     return Fetched(read_landed(path), entry, resumed=True)
+                if entry.state == DONE:  # its archive is gone: this run buys its own
+                    reuse_since = None
+                    continue
                 action = "resume"  # the archive lost it: the API may still have it
             if action == "submit":
                 entry = await self._submit(entry, target, request)

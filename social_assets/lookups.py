@@ -25,6 +25,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
@@ -34,6 +35,7 @@ from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
 from social_assets.durable import DurableLookups, Fetched
 from social_assets.landing import landing_dir
+from social_assets.plan import REFRESH_TAG, WANTED_SINCE_TAG
 from social_assets.snapshots import Snapshot, write_snapshots
 
 API_POOL = "nyne_api"
@@ -54,6 +56,21 @@ class _Outcome:
     fetched: Fetched | None = None  # None: the lookup failed
     snapshots: tuple[Snapshot, ...] = ()
     error: str = ""
+
+
+def reuse_since(context: dg.AssetExecutionContext, window_s: float) -> datetime:
+    """From when on a result another run landed satisfies this one: the moment the run was
+    wanted (``social/wanted_since``, set by ``collect`` to its own start, else when Dagster
+    created the run), less ``window_s`` unless the run is a refresh (``social/refresh``),
+    which asks for a result newer than itself."""
+    tags = context.run.tags
+    wanted = tags.get(WANTED_SINCE_TAG)
+    if wanted:
+        since = datetime.fromisoformat(wanted)
+    else:
+        record = context.instance.get_run_record_by_id(context.run_id)
+        since = record.create_timestamp if record else datetime.now(timezone.utc)
+    return since if REFRESH_TAG in tags else since - timedelta(seconds=window_s)
 
 
 def collect_partitions(
@@ -81,7 +98,8 @@ def collect_partitions(
     client = api.client()
     durable = DurableLookups(
         client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(), inbox=inbox,
-        callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s)
+        callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s,
+        reuse_since=reuse_since(context, ledger.reuse_window_s))
 
     async def one(key: str, slots: asyncio.Semaphore) -> _Outcome:
         try:

@@ -101,6 +101,14 @@ def contiguous_batches(runs: Sequence[PlannedRun], order: Mapping[str, Sequence[
     return batches
 
 
+REFRESH_TAG = "social/refresh"
+"""On a run that wants new snapshots (the refresh schedules, ``collect --refresh``): a result
+that landed before the run does not satisfy it."""
+WANTED_SINCE_TAG = "social/wanted_since"
+"""ISO time from which a result landed by another run satisfies this run (``collect`` sets its
+own start; without it, the run's creation)."""
+
+
 def range_tags(batch: Sequence[PlannedRun]) -> dict[str, str]:
     """The tags that make a run of ``batch``'s job cover its keys, first to last."""
     return {"dagster/asset_partition_range_start": batch[0].partition_key,

@@ -14,7 +14,10 @@ A lookup's life, one row in ``nyne_lookups``::
   finds this row resumes the request instead of paying for a new one.
 * ``landed``: the exact result JSON is archived; its credits are known. A run that finds this
   row turns the archive into Parquet without calling the API.
-* ``done``: the Parquet snapshots are written. The next lookup of the target is a new one.
+* ``done``: the Parquet snapshots are written. A run that asks for the lookup with
+  ``reuse_since`` takes the newest done result that landed at or after that moment (typically
+  when the run was created: a run queued behind another that bought the same lookup pays
+  nothing); otherwise the next lookup of the target is a new one.
 
 Credits: a claim reserves 3 (the most a lookup costs) against its run's budget until the
 result shows the real charge (3, or 0 when empty); failed jobs and refused submits cost 0.
@@ -81,8 +84,9 @@ class RequestLedger:
         return f"RequestLedger({describe(self.url)!r})"
 
     def acquire(self, *, target: str, params: dict[str, Any], run_id: str,
-                budget: Optional[int] = None) -> Acquired:
-        """Find the active row of this lookup, or claim a new one (checking the run's budget)."""
+                budget: Optional[int] = None, reuse_since: Optional[datetime] = None) -> Acquired:
+        """Find the active row of this lookup, or a done one that landed at or after
+        ``reuse_since``, or claim a new one (checking the run's budget)."""
         key, now = lookup_key(params), _now()
         with self._engine.begin() as conn:
             serialize(conn, f"nyne_lookups:{key}")
@@ -95,6 +99,13 @@ class RequestLedger:
                     return Acquired(action, entry)
                 conn.execute(lookups.update().where(lookups.c.id == entry.id)
                              .values(state=ABANDONED, error=retire))
+            if reuse_since is not None:
+                fresh = conn.execute(
+                    sa.select(lookups).where(lookups.c.lookup_key == key, lookups.c.state == DONE,
+                                             lookups.c.completed_at >= reuse_since)
+                    .order_by(lookups.c.completed_at.desc()).limit(1)).first()
+                if fresh is not None:
+                    return Acquired("reuse", Entry.from_row(fresh))
             if budget is not None:
                 serialize(conn, f"nyne_budget:{run_id}")
                 committed = self._committed(conn, run_id)

@@ -30,6 +30,13 @@ class LedgerResource(dg.ConfigurableResource):
         description="A claim whose process is on another host and silent this long is taken over (s).",
     )  # fmt: skip
 
+    reuse_window_s: float = Field(
+        default=0.0, ge=0,
+        description="A run that is not a refresh also takes a result another run landed up to "
+        "this long before it was created (s). Results landed after it was created are always "
+        "taken: a run queued behind another that bought the same lookup pays nothing.",
+    )  # fmt: skip
+
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
             yield name, (describe(value) if name == "url" and value else value)

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -18,8 +19,8 @@ import dagster as dg
 
 from social_assets.cli.reaper import process_tag, reap_dead_runs
 from social_assets.partitions import BY_NAME
-from social_assets.plan import (RAW_ASSETS, PlannedRun, contiguous_batches, partitions_to_add,
-                                plan_runs, range_tags)
+from social_assets.plan import (RAW_ASSETS, REFRESH_TAG, WANTED_SINCE_TAG, PlannedRun,
+                                contiguous_batches, partitions_to_add, plan_runs, range_tags)
 from social_assets.targets import RejectedRow, TargetList
 
 # Our own progress lines replace Dagster's console log, which prints every engine event.
@@ -31,7 +32,8 @@ class Summary:
     targets: TargetList
     planned: list[PlannedRun] = field(default_factory=list)
     rows: Counter = field(default_factory=Counter)
-    credits_by_request: dict[str, int] = field(default_factory=dict)
+    credits_by_request: dict[str, int] = field(default_factory=dict)  # bought by this collect
+    taken: set[str] = field(default_factory=set)  # requests an earlier or other run paid for
     failures: dict[str, str] = field(default_factory=dict)
     warehouse: list[str] = field(default_factory=list)  # one line per built model
     warehouse_error: str | None = None
@@ -49,7 +51,9 @@ class Summary:
         out = [f"targets: {accounts + posts} ({accounts} accounts, {posts} posts); "
                f"{len(self.planned)} needed a lookup"]
         out.append("rows: " + (", ".join(f"{a} {self.rows[a]}" for a in RAW_ASSETS)))
-        out.append(f"credits: {self.credits} ({len(self.credits_by_request)} lookups)")
+        taken = (f"; {len(self.taken)} more results paid for by an earlier or another run"
+                 if self.taken else "")
+        out.append(f"credits: {self.credits} ({len(self.credits_by_request)} lookups{taken})")
         out.append(f"rejected rows: {len(self.rejected)}")
         out += [f"  {r}" for r in self.rejected]
         out.append(f"failures: {len(self.failures)}")
@@ -73,6 +77,10 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
     reads it (what each account collects), as the sensor's runs read ``$SOCIAL_TARGETS_FILE``.
     """
     summary = Summary(targets=targets)
+    # A result another collection lands from now on satisfies this one (two collects started
+    # together pay once); with refresh, only such results do.
+    run_tags = {WANTED_SINCE_TAG: datetime.now(timezone.utc).isoformat(),
+                **({REFRESH_TAG: "collect"} if refresh else {})}
     reap_dead_runs(instance, say)
     registered = {name: instance.get_dynamic_partitions(name) for name in BY_NAME}
     for name, keys in partitions_to_add(targets, registered).items():
@@ -97,7 +105,7 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
         if targets_path is not None:
             run_config["resources"] = {"target_list": {"config": {"path": str(targets_path)}}}
         for batch in batches:
-            _run_batch(defs, instance, batch, summary, run_config)
+            _run_batch(defs, instance, batch, summary, run_config, run_tags)
     return summary
 
 
@@ -121,8 +129,9 @@ def build_warehouse(defs: dg.Definitions, instance: dg.DagsterInstance, summary:
 
 
 def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[PlannedRun],
-               summary: Summary, run_config: dict) -> None:
-    tags = {**range_tags(batch), "social/launched_by": "social-graph collect", **process_tag()}
+               summary: Summary, run_config: dict, run_tags: dict[str, str]) -> None:
+    tags = {**run_tags, **range_tags(batch), "social/launched_by": "social-graph collect",
+            **process_tag()}
     result = defs.resolve_job_def(batch[0].job_name).execute_in_process(
         instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
 
@@ -131,7 +140,11 @@ def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[P
         mat = event.materialization
         meta = mat.metadata
         summary.rows[mat.asset_key.to_user_string()] += meta["dagster/row_count"].value
-        summary.credits_by_request[meta["nyne/request_id"].value] = meta["nyne/credits"].value
+        request_id = meta["nyne/request_id"].value
+        if meta["nyne/resumed"].value:
+            summary.taken.add(request_id)
+        else:
+            summary.credits_by_request[request_id] = meta["nyne/credits"].value
         done.add(mat.partition)
     if result.success:
         return

@@ -42,17 +42,18 @@ class Harness:
         return RequestLedger(default_url(self.data))
 
     def run(self, keys: list[str], *, posts: bool = False, collect=("followers", "following"),
-            ledger_url=None, **nyne_overrides):
-        """Materialize ``keys`` in one range run; account rows collect ``collect``."""
+            ledger_url=None, reuse_window_s: float = 0.0, tags=None, **nyne_overrides):
+        """Materialize ``keys`` in one range run (with ``tags`` too); account rows collect
+        ``collect``."""
         name = "posts" if posts else "accounts"
         known = set(self.instance.get_dynamic_partitions(name))
         self.instance.add_dynamic_partitions(name, [k for k in keys if k not in known])
-        tags = {"dagster/asset_partition_range_start": keys[0],
+        tags = {**(tags or {}), "dagster/asset_partition_range_start": keys[0],
                 "dagster/asset_partition_range_end": keys[-1]}
         return dg.materialize(
             [repliers] if posts else [account_edges], instance=self.instance, run_config=QUIET,
             resources={"nyne": nyne_for(self.sim, **nyne_overrides), "storage": self.storage,
-                       "ledger": LedgerResource(url=ledger_url),
+                       "ledger": LedgerResource(url=ledger_url, reuse_window_s=reuse_window_s),
                        "target_list": target_list_for(self.data.parent, [] if posts else keys,
                                                       collect)},
             tags=tags, raise_on_error=False)

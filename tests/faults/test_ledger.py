@@ -2,7 +2,7 @@
 
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -82,3 +82,24 @@ def test_one_active_row_per_lookup_is_enforced_by_the_database(ledger):
             row = conn.execute(sa.select(lookups)).one()._mapping
             conn.execute(lookups.insert().values(
                 **{k: v for k, v in row.items() if k not in ("id", "request_id")}))
+
+
+def test_a_done_result_satisfies_a_run_that_wanted_it_before_it_landed(ledger):
+    before = datetime.now(timezone.utc)
+    first = _acquire(ledger)
+    ledger.submitted(first.entry.id, "req-1")
+    ledger.landed(first.entry.id, credits=3)
+    ledger.done(first.entry.id)
+    after = datetime.now(timezone.utc)
+
+    def acquire(run, since):
+        return ledger.acquire(target="tw_janedoe", params=PARAMS, run_id=run, reuse_since=since)
+
+    # A run wanted since before the result landed takes it; one wanted since after, or with
+    # no reuse_since at all, buys its own.
+    taken = acquire("run-2", before)
+    assert (taken.action, taken.entry.id, taken.entry.request_id) == ("reuse", first.entry.id,
+                                                                        "req-1")
+    assert acquire("run-3", after).action == "submit"
+    assert acquire("run-4", before).action == "wait"  # run-3's claim is active now
+    assert ledger.run_credits("run-2") == 0  # taking a result costs the run nothing
