@@ -13,6 +13,7 @@ uses it, and share that one client between the lookups of a step.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Optional
 
 import dagster as dg
@@ -155,9 +156,14 @@ class NyneApi(dg.ConfigurableResource):
         raw = os.environ.get(BUDGET_ENV, "").strip()
         if not raw:
             return None
-        if not raw.isdigit():
+        if not re.fullmatch(r"[0-9]+", raw):  # not str.isdigit: it takes '²', which int() refuses
             raise ValueError(f"${BUDGET_ENV} must be a whole number of credits, got {raw!r}")
         return int(raw)
+
+    def credit_budget_setting(self) -> str:
+        """Where ``credit_budget()`` came from, for the message that names what to raise."""
+        return "nyne.credit_budget_per_run" if self.credit_budget_per_run is not None \
+            else f"${BUDGET_ENV}"
 
     def _callback_token(self) -> Optional[str]:
         return self.callback_token or os.environ.get(CALLBACK_TOKEN_ENV) or None

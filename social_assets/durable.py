@@ -59,6 +59,7 @@ class DurableLookups:
     landing: Path
     run_id: str
     credit_budget: Optional[int] = None
+    budget_setting: str = "nyne.credit_budget_per_run"  # named when the budget refuses a lookup
     inbox: Optional["CallbackInbox"] = None
     callback_url: Optional[str] = None  # set with ``inbox``: submits ask for a callback
     backstop_poll_s: float = 120.0  # with callbacks: the slow poll that covers a lost delivery
@@ -75,7 +76,8 @@ class DurableLookups:
                 if finished is not None:
                     return finished
             got = self.ledger.acquire(target=target, params=params, run_id=self.run_id,
-                                      budget=self.credit_budget, reuse_since=reuse_since)
+                                      budget=self.credit_budget, reuse_since=reuse_since,
+                                      budget_setting=self.budget_setting)
             entry, action = got.entry, got.action
             if action == "wait":
                 waited_on = entry.id

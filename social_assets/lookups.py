@@ -97,7 +97,8 @@ def collect_partitions(
         inbox = CallbackInbox(book.url)
     client = api.client()
     durable = DurableLookups(
-        client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(), inbox=inbox,
+        client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(),
+        budget_setting=api.credit_budget_setting(), inbox=inbox,
         callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s,
         reuse_since=reuse_since(context, ledger.reuse_window_s))
 

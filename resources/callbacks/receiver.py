@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 import socket
 import sys
 import threading
@@ -71,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if length is None:
             return self._refuse(411, "Content-Length required")
-        if not length.strip().isdigit():
+        if not re.fullmatch(r"[0-9]+", length.strip()):  # str.isdigit takes '²', int() does not
             return self._refuse(400, "bad Content-Length")
         if (size := int(length)) > self.server.max_body_bytes:
             return self._refuse(413, f"body above {self.server.max_body_bytes} bytes")

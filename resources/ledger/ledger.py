@@ -84,7 +84,8 @@ class RequestLedger:
         return f"RequestLedger({describe(self.url)!r})"
 
     def acquire(self, *, target: str, params: dict[str, Any], run_id: str,
-                budget: Optional[int] = None, reuse_since: Optional[datetime] = None) -> Acquired:
+                budget: Optional[int] = None, reuse_since: Optional[datetime] = None,
+                budget_setting: str = "nyne.credit_budget_per_run") -> Acquired:
         """Find the active row of this lookup, or a done one that landed at or after
         ``reuse_since``, or claim a new one (checking the run's budget)."""
         key, now = lookup_key(params), _now()
@@ -111,7 +112,7 @@ class RequestLedger:
                 committed = self._committed(conn, run_id)
                 if committed + MAX_LOOKUP_CREDITS > budget:
                     raise CreditBudgetExceeded(target=target, run_id=run_id, budget=budget,
-                                               committed=committed)
+                                               committed=committed, setting=budget_setting)
             new_id = conn.execute(lookups.insert().values(
                 lookup_key=key, target=target, params=json.dumps(params, sort_keys=True),
                 state=CLAIMED, run_id=run_id, owner=this_process(), claimed_at=now,

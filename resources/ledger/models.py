@@ -15,12 +15,13 @@ MAX_LOOKUP_CREDITS = CREDITS_PER_LOOKUP  # a claim reserves the most a lookup ca
 class CreditBudgetExceeded(Exception):
     """A lookup refused before its submit: it could take the run past its credit budget."""
 
-    def __init__(self, *, target: str, run_id: str, budget: int, committed: int) -> None:
+    def __init__(self, *, target: str, run_id: str, budget: int, committed: int,
+                 setting: str = "nyne.credit_budget_per_run") -> None:
         self.target, self.run_id, self.budget, self.committed = target, run_id, budget, committed
         super().__init__(
             f"credit budget exceeded: the lookup of {target} was not submitted; it may cost "
             f"{MAX_LOOKUP_CREDITS} credits and run {run_id} has already spent or reserved "
-            f"{committed} of its budget of {budget} (raise nyne.credit_budget_per_run, "
+            f"{committed} of its budget of {budget} (raise {setting}, which set it, "
             f"or collect fewer targets per run)"
         )
 

@@ -70,6 +70,19 @@ def test_an_oversized_content_length_is_answered_413_without_waiting_for_the_bod
     assert answer.startswith(b"HTTP/1.0 413 ")
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "1\u00b3", "-1", "1e3", "0x10", "", "12 34"],
+                         ids=["superscript two", "one cubed", "negative", "exponent", "hex",
+                              "empty", "two numbers"])
+def test_a_content_length_that_is_not_a_number_is_answered_400(receiver, length):
+    # Header bytes are read as Latin-1: byte 0xb2 is '²', which passes str.isdigit() but not
+    # int(). It must get an answer, not a dead socket.
+    head = f"POST /nyne/callbacks/{TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}"
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=5) as conn:
+        conn.sendall(head.encode("latin-1") + b"\r\n\r\n{}")
+        answer = conn.recv(65536)
+    assert answer.startswith(b"HTTP/1.0 400 "), answer
+
+
 def test_a_delivery_without_content_length_is_refused_411(receiver):
     answer = raw_request(receiver, f"POST /nyne/callbacks/{TOKEN} HTTP/1.1\r\nHost: x\r\n"
                                    "Transfer-Encoding: chunked", b"2\r\n{}\r\n0\r\n\r\n")

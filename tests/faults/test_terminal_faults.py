@@ -82,8 +82,28 @@ def test_a_credit_budget_refuses_the_lookup_that_would_pass_it(harness):
     assert len(failures) == 1
     [(key, reason)] = failures.items()
     assert "credit budget exceeded" in reason and "budget of 6" in reason
+    assert "raise nyne.credit_budget_per_run, which set it" in reason
     assert harness.submits() == 2 and harness.sim.credits_used == 6
     # Each partition is recorded as it lands, with what the run had committed by then.
     mats = [e.materialization for e in result.get_asset_materialization_events()]
     committed = [m.metadata["nyne/run_credits"].value for m in mats]
     assert committed == sorted(committed) and committed[-1] == 6
+
+
+def test_a_credit_budget_from_the_environment_is_named_when_it_refuses(harness, monkeypatch):
+    monkeypatch.setenv("SOCIAL_CREDIT_BUDGET", "3")
+    result = harness.run(["tw_janedoe", "tw_dagster_io"], collect=["followers"],
+                         max_concurrent_lookups=1)
+    [(key, reason)] = harness.failures(result).items()
+    assert "budget of 3" in reason and "raise $SOCIAL_CREDIT_BUDGET, which set it" in reason
+    assert harness.submits() == 1 and harness.sim.credits_used == 3
+
+
+@pytest.mark.parametrize("raw", ["\u00b2", "six", "-3", "3.5"])
+def test_a_credit_budget_in_the_environment_that_is_not_a_number_is_named(raw, monkeypatch):
+    from resources.nyne_api import NyneApi
+
+    monkeypatch.setenv("SOCIAL_CREDIT_BUDGET", raw)
+    with pytest.raises(ValueError, match=r"\$SOCIAL_CREDIT_BUDGET must be a whole number of "
+                                         r"credits, got "):
+        NyneApi().credit_budget()
