@@ -4,9 +4,10 @@
 
 1. ``acquire`` in the ledger: a landed result waiting to be used is reused (no API call), and
    so is a done one that landed since ``reuse_since`` (another run bought it while this one
-   was queued); a submitted, unexpired request is resumed (polled, not submitted again); a
-   lookup another live process is submitting is waited for; otherwise we claim it (within the
-   run's credit budget).
+   was queued); a submitted, unexpired request is resumed: read from ``landing/`` when its
+   answer is already there (the ledger had not recorded it), else polled, never submitted
+   again; a lookup another live process is submitting is waited for; otherwise we claim it
+   (within the run's credit budget).
 2. Submit, then record the ``request_id`` in the ledger before the first poll.
 3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
    API as a slow backstop; without callbacks, polls with back-off.
@@ -91,6 +92,10 @@ class DurableLookups:
                     reuse_since = None
                     continue
                 action = "resume"  # the archive lost it: the API may still have it
+            if action == "resume" and entry.request_id:
+                archived = self._archived(entry)
+                if archived is not None:  # landed before the ledger heard of it: no API call
+                    return archived
             if action == "submit":
                 entry = await self._submit(entry, target, request)
             try:
@@ -112,6 +117,16 @@ class DurableLookups:
             return None
         path = landing_path(self.landing, entry.request_id)
         return Fetched(read_landed(path), entry, resumed=True) if path.exists() else None
+
+    def _archived(self, entry: Entry) -> Optional[Fetched]:
+        """A submitted row whose answer is already in ``landing/`` (the run that landed it
+        stopped before the ledger recorded it): the ledger catches up, the API is not asked."""
+        path = landing_path(self.landing, entry.request_id or "")
+        if not path.exists():
+            return None
+        landed = read_landed(path)
+        self.ledger.landed(entry.id, _credits(landed.body))
+        return Fetched(landed, self.ledger.get(entry.id), resumed=True)
 
     def done(self, fetched: Fetched) -> None:
         self.ledger.done(fetched.entry.id)
