@@ -28,6 +28,17 @@ def is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in LOOPBACK
 
 
+def new_context(browser, device_scale_factor: int = 1):
+    """A browser context for the UI: its community dialog dismissed, the internet cut off."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=device_scale_factor)
+    context.add_init_script(DISMISS_NUX)
+    # This machine has no internet. The UI links to dagster.io, Slack and the like: those
+    # requests are aborted here, so that they neither hang nor count as the app's errors.
+    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
+                  lambda route: route.abort())
+    return context
+
+
 @dataclass
 class PageProblems:
     """What went wrong in the browser while a page was shown."""
@@ -42,13 +53,8 @@ class Ui:
     def __init__(self, browser, base_url: str, artifacts: Path):
         self.base_url = base_url
         self.artifacts = artifacts
-        self.context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-        self.context.add_init_script(DISMISS_NUX)
+        self.context = new_context(browser)
         self.context.set_default_timeout(UI_TIMEOUT_MS)
-        # This machine has no internet. The UI links to dagster.io, Slack and the like: those
-        # requests are aborted here, so that they neither hang nor count as the app's errors.
-        self.context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"),
-                           lambda route: route.abort())
         self.page = self.context.new_page()
         self.problems: dict[str, PageProblems] = {}
         self._current = "(before the first page)"

@@ -1,21 +1,24 @@
-"""GraphQL against the dagster-webserver 1.13.27 schema (checked by introspection of the running
-server), and small readers built on it."""
+"""GraphQL documents against the dagster-webserver 1.13.27 schema (checked by introspection of
+the running server).
 
-from __future__ import annotations
+Most root fields answer a union of one result type and error types; every error type but a
+few implements the ``Error`` interface, so ``_one`` writes that envelope once: the result's
+``__typename``, its selection, and ``... on Error { message }``.
+"""
 
-from typing import Any
-
-from tests.ui.stack import LOCATION, REPOSITORY, GraphQL
-
-IN_FLIGHT = {"QUEUED", "NOT_STARTED", "MANAGED", "STARTING", "STARTED", "CANCELING"}
-BACKFILL_DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
+LOCATION = "social_graph"
+REPOSITORY = "__repository__"
 REPO = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY}
 
-LOCATIONS = """
-query {
-  workspaceOrError {
-    __typename
-    ... on Workspace {
+
+def _one(head: str, root: str, ok: str, selection: str, others: str = "") -> str:
+    """A document of one root field whose answer is of type ``ok`` (or one of ``others``, inline
+    fragments of the types that do not implement Error) or an Error."""
+    return (f"{head} {{\n  {root} {{\n    __typename\n    ... on {ok} {{{selection}}}\n"
+            f"{others}    ... on Error {{ message }}\n  }}\n}}")
+
+
+LOCATIONS = _one("query", "workspaceOrError", "Workspace", """
       locationEntries {
         name
         loadStatus
@@ -25,10 +28,10 @@ query {
           ... on RepositoryLocation { repositories { name } }
         }
       }
-    }
-    ... on PythonError { message }
-  }
-}"""
+    """)
+
+DAEMONS = """
+query { instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }"""
 
 SET_NUX_SEEN = "mutation { setNuxSeen }"
 
@@ -44,37 +47,29 @@ query {
   }
 }"""
 
-RUNS = """
-query($filter: RunsFilter, $limit: Int) {
-  runsOrError(filter: $filter, limit: $limit) {
-    __typename
-    ... on Runs {
+RUNS = _one("query($filter: RunsFilter, $limit: Int)",
+            "runsOrError(filter: $filter, limit: $limit)", "Runs", """
       results { runId jobName status creationTime startTime endTime tags { key value } }
-    }
-    ... on PythonError { message }
-  }
-}"""
+    """)
 
-RUN = """
-query($runId: ID!) {
-  runOrError(runId: $runId) {
-    __typename
-    ... on Run {
-      runId jobName status runConfigYaml creationTime endTime
+# ``full: false`` leaves out what grows with the run's partitions (its materializations).
+RUN = _one("query($runId: ID!, $full: Boolean = true)", "runOrError(runId: $runId)", "Run", """
+      runId jobName status creationTime startTime endTime
       tags { key value }
-      assetSelection { path }
-      assetMaterializations { assetKey { path } partition }
-    }
-    ... on RunNotFoundError { message }
-    ... on PythonError { message }
-  }
-}"""
+      stats {
+        __typename
+        ... on RunStatsSnapshot {
+          enqueuedTime launchTime startTime endTime materializations stepsSucceeded stepsFailed
+        }
+      }
+      ... @include(if: $full) {
+        runConfigYaml
+        assetSelection { path }
+        assetMaterializations { assetKey { path } partition }
+      }
+    """)
 
-RUN_EVENTS = """
-query($runId: ID!) {
-  runOrError(runId: $runId) {
-    __typename
-    ... on Run {
+RUN_EVENTS = _one("query($runId: ID!)", "runOrError(runId: $runId)", "Run", """
       eventConnection(limit: 10000) {
         events {
           __typename
@@ -84,18 +79,14 @@ query($runId: ID!) {
           ... on EngineEvent { error { message } }
         }
       }
-    }
-  }
-}"""
+    """)
 
-SENSOR = """
-query($selector: SensorSelector!) {
-  sensorOrError(sensorSelector: $selector) {
-    __typename
-    ... on Sensor {
+SENSOR = _one("query($selector: SensorSelector!)", "sensorOrError(sensorSelector: $selector)",
+              "Sensor", """
       name
       minIntervalSeconds
       sensorState {
+        id
         status
         ticks(limit: 100) {
           tickId status timestamp endTimestamp runIds skipReason
@@ -105,17 +96,23 @@ query($selector: SensorSelector!) {
           }
         }
       }
-    }
-    ... on SensorNotFoundError { message }
-    ... on PythonError { message }
-  }
-}"""
+    """)
 
-PARTITIONS = """
-query($key: AssetKeyInput!) {
-  assetNodeOrError(assetKey: $key) {
-    __typename
-    ... on AssetNode {
+STOP_SENSOR = _one("mutation($id: String)", "stopSensor(id: $id)", "StopSensorMutationResult",
+                   " instigationState { status } ")
+
+SENSOR_DRY_RUN = _one("mutation($selector: SensorSelector!, $cursor: String)",
+                      "sensorDryRun(selectorData: $selector, cursor: $cursor)",
+                      "DryRunInstigationTick", """
+      evaluationResult {
+        skipReason cursor
+        runRequests { runKey jobName }
+        error { message }
+      }
+    """)
+
+PARTITIONS = _one("query($key: AssetKeyInput!)", "assetNodeOrError(assetKey: $key)",
+                  "AssetNode", """
       partitionKeys
       assetPartitionStatuses {
         __typename
@@ -123,16 +120,10 @@ query($key: AssetKeyInput!) {
           materializedPartitions failedPartitions unmaterializedPartitions materializingPartitions
         }
       }
-    }
-    ... on AssetNotFoundError { message }
-  }
-}"""
+    """)
 
-MATERIALIZATIONS = """
-query($key: AssetKeyInput!, $limit: Int) {
-  assetOrError(assetKey: $key) {
-    __typename
-    ... on Asset {
+MATERIALIZATIONS = _one("query($key: AssetKeyInput!, $limit: Int)", "assetOrError(assetKey: $key)",
+                        "Asset", """
       assetMaterializations(limit: $limit) {
         runId partition timestamp
         metadataEntries {
@@ -144,166 +135,37 @@ query($key: AssetKeyInput!, $limit: Int) {
           ... on PathMetadataEntry { path }
         }
       }
-    }
-    ... on AssetNotFoundError { message }
-  }
-}"""
+    """)
 
-BACKFILLS = """
-query {
-  partitionBackfillsOrError(limit: 100) {
-    __typename
-    ... on PartitionBackfills { results { id status creationTime } }
-    ... on PythonError { message }
-  }
-}"""
+BACKFILLS = _one("query", "partitionBackfillsOrError(limit: 100)", "PartitionBackfills",
+                 " results { id status creationTime } ")
 
-BACKFILL = """
-query($id: String!) {
-  partitionBackfillOrError(backfillId: $id) {
-    __typename
-    ... on PartitionBackfill {
-      id status numPartitions partitionNames
-      assetSelection { path }
+# ``full: false`` is the light poll: nothing that grows with the backfill's partitions.
+BACKFILL = _one("query($id: String!, $full: Boolean = true)",
+                "partitionBackfillOrError(backfillId: $id)", "PartitionBackfill", """
+      id status timestamp endTimestamp numPartitions
       error { message }
       runs {
-        runId status jobName
-        tags { key value }
-        assetMaterializations { assetKey { path } partition }
+        runId status jobName creationTime startTime endTime
+        ... @include(if: $full) {
+          tags { key value }
+          assetMaterializations { assetKey { path } partition }
+        }
       }
-    }
-    ... on BackfillNotFoundError { message }
-    ... on PythonError { message }
-  }
-}"""
+      ... @include(if: $full) { partitionNames assetSelection { path } }
+    """)
 
-LAUNCH_RUN = """
-mutation($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on RunConfigValidationInvalid { errors { message } }
-    ... on PythonError { message }
-    ... on InvalidSubsetError { message }
-    ... on PipelineNotFoundError { message }
-    ... on RunConflict { message }
-    ... on UnauthorizedError { message }
-  }
-}"""
+LAUNCH_RUN = _one("mutation($params: ExecutionParams!)", "launchRun(executionParams: $params)",
+                  "LaunchRunSuccess", " run { runId } ",
+                  "    ... on RunConfigValidationInvalid { errors { message } }\n")
 
-
-SENSOR_DRY_RUN = """
-mutation($selector: SensorSelector!, $cursor: String) {
-  sensorDryRun(selectorData: $selector, cursor: $cursor) {
-    __typename
-    ... on DryRunInstigationTick {
-      evaluationResult {
-        skipReason cursor
-        runRequests { runKey jobName }
-        error { message }
-      }
-    }
-    ... on SensorNotFoundError { message }
-    ... on PythonError { message }
-  }
-}"""
-
-
-# -- readers -------------------------------------------------------------------------------
-
-def key(name: str) -> dict:
-    return {"path": [name]}
-
-
-def tags_of(run: dict) -> dict[str, str]:
-    return {t["key"]: t["value"] for t in run["tags"]}
-
-
-def runs(gql: GraphQL, job: str | None = None, tags: dict[str, str] | None = None,
-         limit: int = 500) -> list[dict]:
-    """Runs, newest first, of ``job`` (RunsFilter.pipelineName is the job name)."""
-    flt: dict[str, Any] = {}
-    if job:
-        flt["pipelineName"] = job
-    if tags:
-        flt["tags"] = [{"key": k, "value": v} for k, v in tags.items()]
-    data = gql(RUNS, filter=flt, limit=limit)["runsOrError"]
-    assert data["__typename"] == "Runs", data
-    return data["results"]
-
-
-def run(gql: GraphQL, run_id: str) -> dict:
-    data = gql(RUN, runId=run_id)["runOrError"]
-    assert data["__typename"] == "Run", data
-    return data
-
-
-def run_messages(gql: GraphQL, run_id: str) -> list[str]:
-    data = gql(RUN_EVENTS, runId=run_id)["runOrError"]
-    out = []
-    for event in data["eventConnection"]["events"]:
-        if event.get("message"):
-            out.append(event["message"])
-        if event.get("error"):
-            out.append(event["error"]["message"])
-    return out
-
-
-def failure_summary(gql: GraphQL, run_id: str, limit: int = 3) -> str:
-    """The first error messages of a run's events (for assertion messages)."""
-    data = gql(RUN_EVENTS, runId=run_id)["runOrError"]
-    errors = [f"{e['__typename']}: {e['error']['message'].strip()}"
-              for e in data["eventConnection"]["events"] if e.get("error")]
-    return "; ".join(errors[:limit]) or "(no error event)"
-
-
-def describe_in_flight(gql: GraphQL, last: int = 2) -> str:
-    """Each queued or running run with its last event messages (for timeout messages)."""
-    lines = []
-    for r in runs(gql):
-        if r["status"] in IN_FLIGHT:
-            messages = [m for m in run_messages(gql, r["runId"]) if m.strip()][-last:]
-            lines.append(f"{r['runId'][:8]} {r['jobName']} {r['status']}: {' | '.join(messages)}")
-    return "\n".join(lines) or "(no run in flight)"
-
-
-def sensor(gql: GraphQL, name: str) -> dict:
-    return gql(SENSOR, selector={**REPO, "sensorName": name})["sensorOrError"]
-
-
-def partition_keys(gql: GraphQL, asset: str) -> list[str]:
-    node = gql(PARTITIONS, key=key(asset))["assetNodeOrError"]
-    assert node["__typename"] == "AssetNode", node
-    return node["partitionKeys"]
-
-
-def partition_status(gql: GraphQL, asset: str) -> dict[str, list[str]]:
-    node = gql(PARTITIONS, key=key(asset))["assetNodeOrError"]
-    assert node["__typename"] == "AssetNode", node
-    return node["assetPartitionStatuses"]
-
-
-def materializations(gql: GraphQL, asset: str, limit: int = 1000) -> list[dict]:
-    """Materialization events of ``asset``, newest first ([] if it has none)."""
-    data = gql(MATERIALIZATIONS, key=key(asset), limit=limit)["assetOrError"]
-    if data["__typename"] != "Asset":
-        return []
-    return data["assetMaterializations"]
-
-
-def backfill_ids(gql: GraphQL) -> set[str]:
-    data = gql(BACKFILLS)["partitionBackfillsOrError"]
-    assert data["__typename"] == "PartitionBackfills", data
-    return {b["id"] for b in data["results"]}
-
-
-def backfill(gql: GraphQL, backfill_id: str) -> dict:
-    data = gql(BACKFILL, id=backfill_id)["partitionBackfillOrError"]
-    assert data["__typename"] == "PartitionBackfill", data
-    return data
-
-
-def materialized_by(run_record: dict) -> set[tuple[str, str | None]]:
-    """(asset name, partition) pairs a run materialized."""
-    return {("/".join(m["assetKey"]["path"]), m["partition"])
-            for m in run_record["assetMaterializations"]}
+# The mutation of the UI (ui-core/src/instance/backfill/BackfillUtils.tsx).
+LAUNCH_BACKFILL = _one(
+    "mutation LaunchPartitionBackfill($backfillParams: LaunchBackfillParams!)",
+    "launchPartitionBackfill(backfillParams: $backfillParams)", "LaunchBackfillSuccess",
+    " backfillId ", """\
+    ... on InvalidStepError { invalidStepKey }
+    ... on InvalidOutputError { stepKey invalidOutputName }
+    ... on RunConfigValidationInvalid { pipelineName errors { message path reason } }
+    ... on PythonError { stack }
+""")

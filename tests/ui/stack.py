@@ -1,7 +1,8 @@
-"""The real stack under test: ``social-graph dev`` (simulator + ``dagster dev``) in a subprocess.
+"""The real stack: ``social-graph dev`` (the webserver and the daemon, with or without its
+embedded simulator) in a subprocess, shared by the browser suite and ``make bench-ui``.
 
 It runs in its own process group with a minimal environment (nothing of the venv on PATH) and a
-fresh instance, data dir and target list in a temporary folder. Everything here waits for an
+fresh instance, data dir and target list in its work folder. Everything here waits for an
 outcome with a deadline; nothing sleeps to force an order.
 """
 
@@ -9,23 +10,25 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
+from tests.ui import queries as q
+from tests.ui import readers
+from tests.ui.graphql import GraphQL
+from tests.ui.processes import free_port, stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
 SOCIAL_GRAPH = ROOT / ".venv" / "bin" / "social-graph"
-LOCATION = "social_graph"
-REPOSITORY = "__repository__"
 # The simulator's clock runs 20x faster: job latencies of 1-4 s become 50-200 ms.
 SIM_TIME_SCALE = "0.05"
 READY_DEADLINE_S = 300
+SECRET_VARIABLES = ("NYNE_API_KEY", "NYNE_API_SECRET")
 T = TypeVar("T")
 
 
@@ -33,41 +36,25 @@ class StackError(AssertionError):
     """The stack did something else than expected in time; carries the server log's tail."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class GraphQL:
-    """A small client of the webserver's ``/graphql``."""
-
-    def __init__(self, base_url: str):
-        self.url = f"{base_url}/graphql"
-        self._http = httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0))
-
-    def __call__(self, query: str, **variables: Any) -> dict:
-        response = self._http.post(self.url, json={"query": query, "variables": variables})
-        response.raise_for_status()
-        body = response.json()
-        if body.get("errors"):
-            raise AssertionError(f"GraphQL errors: {body['errors']}")
-        return body["data"]
-
-    def close(self) -> None:
-        self._http.close()
-
-
 class Stack:
-    """``social-graph dev`` on a free port; ``stop()`` leaves no process behind."""
+    """``social-graph dev`` on a free port; ``stop()`` leaves no process behind.
 
-    def __init__(self, workdir: Path, artifacts: Path):
+    ``api_env`` (``NYNE_BASE_URL`` and the credentials of an API the caller runs) starts it with
+    ``--no-simulator``; without it, its embedded simulator runs at ``sim_time_scale``.
+    ``targets`` is the target list's text (default: a copy of targets.example.yaml).
+    """
+
+    def __init__(self, workdir: Path, log_path: Path, *, targets: str | None = None,
+                 api_env: Mapping[str, str] | None = None,
+                 sim_time_scale: str = SIM_TIME_SCALE):
         self.workdir = workdir
-        self.artifacts = artifacts
         self.home = workdir / "dagster_home"
         self.data = workdir / "data"
         self.targets = workdir / "targets.yaml"
-        self.log_path = artifacts / "server.log"
+        self.targets_text = targets
+        self.api_env = dict(api_env or {})
+        self.sim_time_scale = sim_time_scale
+        self.log_path = log_path
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.gql = GraphQL(self.base_url)
@@ -85,78 +72,49 @@ class Stack:
             "DAGSTER_HOME": str(self.home),
             "SOCIAL_DATA_DIR": str(self.data),
             "SOCIAL_TARGETS_FILE": str(self.targets),
+            **self.api_env,
         }
         if "CI" in os.environ:
             env["CI"] = os.environ["CI"]
         return env
 
+    def command(self) -> list[str]:
+        simulator = (["--no-simulator"] if self.api_env
+                     else ["--sim-time-scale", self.sim_time_scale])
+        return [str(SOCIAL_GRAPH), "dev", "--port", str(self.port), *simulator]
+
     def start(self) -> None:
         for folder in (self.home, self.data, self.workdir / "home"):
             folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "targets.example.yaml", self.targets)
-        self.artifacts.mkdir(parents=True, exist_ok=True)
+        if self.targets_text is None:
+            shutil.copyfile(ROOT / "targets.example.yaml", self.targets)
+        else:
+            self.targets.write_text(self.targets_text)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", buffering=1)
-        self._log.write(f"# social-graph dev --port {self.port} --sim-time-scale {SIM_TIME_SCALE}"
-                        f"\n# env: {self.env()}\n")
+        shown = {k: "***" if k in SECRET_VARIABLES else v for k, v in self.env().items()}
+        self._log.write(f"# social-graph {' '.join(self.command()[1:])}\n# env: {shown}\n")
         self.proc = subprocess.Popen(
-            [str(SOCIAL_GRAPH), "dev", "--port", str(self.port),
-             "--sim-time-scale", SIM_TIME_SCALE],
-            cwd=self.workdir, env=self.env(), stdin=subprocess.DEVNULL,
+            self.command(), cwd=self.workdir, env=self.env(), stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
     def stop(self, grace_s: float = 20.0) -> list[int]:
-        """SIGTERM to the whole group, SIGKILL after ``grace_s``; returns pids still alive
-        afterwards (none expected)."""
+        """SIGTERM to the whole group, SIGKILL after ``grace_s``, then to any process of this
+        stack that left the group; returns pids still alive afterwards (none expected)."""
         self.gql.close()
         if self.proc is None:
             return []
-        pgid = self.proc.pid  # start_new_session: the group id is the leader's pid
-        _signal_group(pgid, signal.SIGTERM)
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline and _group_alive(pgid):
-            time.sleep(0.2)
-        if _group_alive(pgid):
-            _signal_group(pgid, signal.SIGKILL)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        # A process that left the group (a run worker in a new session) still carries this
-        # stack's DAGSTER_HOME in its environment: find those by pid and kill them too.
-        strays = self._strays()
-        for pid in strays:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        end = time.monotonic() + 10
-        while time.monotonic() < end and (_group_alive(pgid) or self._strays()):
-            time.sleep(0.2)
+        left = stop_group(self.proc, self.home, grace_s)
         if self._log:
             self._log.close()
-        return sorted(set(self._strays()) | set(_group_members(pgid)))
-
-    def _strays(self) -> list[int]:
-        marker = f"DAGSTER_HOME={self.home}".encode()
-        mine = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes()
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                continue
-            if state != "Z" and marker in environ.split(b"\0"):
-                mine.append(int(entry.name))
-        return mine
+        return left
 
     # -- waiting ---------------------------------------------------------------------------
 
     def log_tail(self, lines: int = 60) -> str:
         """The server log's last lines, without the per-output and per-check chatter of runs
-        (the whole log is in the artifacts)."""
+        (the whole log is kept)."""
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
@@ -193,50 +151,22 @@ class Stack:
             time.sleep(interval_s)
 
     def _in_flight(self) -> str:
-        from tests.ui import queries
-
         try:
-            return queries.describe_in_flight(self.gql)
+            return readers.describe_in_flight(self.gql)
         except Exception as exc:  # noqa: BLE001 - only for a message
             return f"(could not list them: {exc})"
 
-    def wait_until_loaded(self) -> dict:
+    def wait_until_loaded(self, timeout_s: float = READY_DEADLINE_S,
+                          interval_s: float = 2.0) -> dict:
         """Waits until the code location's load finished (LOADED: with or without an error);
         returns its workspace entry."""
-        from tests.ui import queries
 
         def loaded():
-            data = self.gql(queries.LOCATIONS)["workspaceOrError"]
+            data = self.gql(q.LOCATIONS)["workspaceOrError"]
             for entry in data.get("locationEntries") or []:
-                if entry["name"] == LOCATION and entry["loadStatus"] == "LOADED":
+                if entry["name"] == q.LOCATION and entry["loadStatus"] == "LOADED":
                     return entry
             return None
 
-        return self.wait_for(f"code location {LOCATION!r} to be LOADED", loaded,
-                             READY_DEADLINE_S)
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        # fields: state, ppid, pgrp, ...; a zombie is already dead, only not reaped yet
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
-
-
-def _group_alive(pgid: int) -> bool:
-    return bool(_group_members(pgid))
+        return self.wait_for(f"code location {q.LOCATION!r} to be LOADED", loaded, timeout_s,
+                             interval_s)
