@@ -73,6 +73,11 @@ class SimulatorConfig:
     compound_shape: str = "tagged"
     results_key: str = "interactions"
     extra_fields: bool = True
+    # Text a real API does send: every result's first row has a NUL in its bio, the second a
+    # lone surrogate (an emoji cut in half, sent as the JSON escape \ud83d) in its display
+    # name, the third a control character in its username; an account's followers list
+    # holds the account itself.
+    odd_text: bool = False
     total_count: str = "returned"
 
     # Callbacks. Provider: retried up to 5 times (1 s, 5 s, 15 s, 1 min, 5 min), 30 s per attempt.
@@ -162,7 +167,7 @@ class SimulatorConfig:
         for name in ("minute_window_s", "hour_window_s", "result_ttl_s", "callback_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
-        for name in ("callback_early_progress", "hold_jobs"):
+        for name in ("callback_early_progress", "hold_jobs", "odd_text"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false")
         unknown = set(self.world_size) - set(PLATFORMS)

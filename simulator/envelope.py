@@ -62,4 +62,7 @@ def error(status: int, code: str, message: str, at: float) -> Reply:
 
 
 def encode(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (odd_text): sent as its JSON escape, \ud83d
+        return json.dumps(body).encode("ascii")

@@ -37,12 +37,13 @@ class ResultShape:
     compound_shape: str = "tagged"
     results_key: str = "interactions"
     extra_fields: bool = True
+    odd_text: bool = False
     total_count: str = "returned"
 
     @classmethod
     def from_config(cls, config: SimulatorConfig) -> ResultShape:
         return cls(config.entry_shape, config.compound_shape, config.results_key,
-                   config.extra_fields, config.total_count)
+                   config.extra_fields, config.total_count, config.odd_text)
 
 
 def run_lookup(world: World, spec: LookupSpec, epoch: int,
@@ -64,11 +65,16 @@ def run_lookup(world: World, spec: LookupSpec, epoch: int,
         lists, available = {}, 0
         for side in spec.interaction_type.split(","):
             related = getattr(world, side)(spec.platform, author.username, epoch)
+            if shape.odd_text and side == "followers":
+                related = [author, *related]  # the account follows itself
             lists[side] = [(a, {}) for a in related[:spec.max_results]]
             available += len(related)
     compound = len(lists) > 1
     rows = {side: [_entry(world, a, extra, RELATIONSHIP[side], epoch, shape, compound)
                    for a, extra in items] for side, items in lists.items()}
+    if shape.odd_text:
+        for side_rows in rows.values():
+            _oddify(side_rows)
     returned = sum(map(len, rows.values()))
     target = {"username": author.username, "profile_url": author.profile_url}
     if spec.tweet_id and spec.interaction_type == "replies":
@@ -87,6 +93,17 @@ def run_lookup(world: World, spec: LookupSpec, epoch: int,
         result["interactions"] = flat_rows
     result["total_count"] = available if shape.total_count == "available" else returned
     return fields, returned
+
+
+ODD_TEXT = (("bio", "line one\x00line two"), ("display_name", "Cut emoji \ud83d"),
+            ("username", "bell\x07user"))
+
+
+def _oddify(rows: list[dict[str, Any]]) -> None:
+    """``odd_text``: the first three rows get one odd value each (see the config)."""
+    for row, (name, value) in zip(rows, ODD_TEXT):
+        holder = row.get("actor", row)
+        holder[name] = value
 
 
 def _entry(world: World, account: Account, extra: dict[str, Any], relationship: str,

@@ -10,6 +10,7 @@ import io
 
 import dagster as dg
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -29,9 +30,20 @@ def _ddl(schema: str, asset: str) -> str:
             f"create index if not exists {asset}_request_id on {schema}.{asset} (request_id);")
 
 
+def postgres_text(table: pa.Table) -> pa.Table:
+    """``table`` with every NUL character in its text columns replaced by U+FFFD: PostgreSQL's
+    ``text`` cannot hold NUL (a bio with one failed the load of every snapshot). The Parquet
+    file and ``landing/`` keep the exact text."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_string(field.type):
+            column = pc.replace_substring(table.column(index), "\x00", "\ufffd")
+            table = table.set_column(index, field, column)
+    return table
+
+
 def _copy(cur, schema: str, asset: str, table: pa.Table) -> None:
     buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    pacsv.write_csv(postgres_text(table), buffer, pacsv.WriteOptions(include_header=False))
     buffer.seek(0)
     cur.copy_expert(f"copy {schema}.{asset} ({', '.join(table.column_names)}) "
                     f"from stdin with (format csv)", buffer)

@@ -1,5 +1,6 @@
 -- Summing a target's net changes over its followers snapshots gives its latest list's size
--- (the first snapshot gains everyone, each next one adds gained - lost).
+-- (the first snapshot gains everyone, each next one adds gained - lost), the target itself not
+-- counted when the API lists it among its own followers.
 with
 
 changes as (
@@ -12,7 +13,10 @@ changes as (
 
 latest as (
 
-    select platform, target_username, row_count
+    select
+        platform,
+        target_username,
+        row_count - case when lists_itself then 1 else 0 end as row_count
     from {{ ref('int_snapshots') }}
     where list_type = 'followers' and is_latest
 

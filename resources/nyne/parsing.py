@@ -11,6 +11,7 @@ than guessing which list an entry belongs to.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Optional
 
 from .entries import MISSING, parse_interaction, relationship_of, to_bool, to_int, to_str
@@ -18,6 +19,22 @@ from .errors import UnknownResultShape
 from .models import COMPOUND_TYPE, Interaction, InteractionResult, JobStatus, Usage
 
 _ROW_KEYS = ("interactions", "results")
+# What json.loads leaves of a surrogate pair cut in half (an emoji split by a length cap, sent
+# as the escape \ud83d): no UTF-8 text can hold it, so no Parquet, DuckDB or PostgreSQL string.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def repair_text(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD, the
+    Unicode replacement character; the API's exact bytes stay in ``landing/``."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(REPLACEMENT, value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [repair_text(v) for v in value]
+    if isinstance(value, Mapping):
+        return {repair_text(k): repair_text(v) for k, v in value.items()}
+    return value
 
 
 class MalformedBody(Exception):
@@ -25,14 +42,15 @@ class MalformedBody(Exception):
 
 
 def unwrap(body: Any) -> dict[str, Any]:
-    """The ``data`` object of an envelope (a bare data object is accepted too)."""
+    """The ``data`` object of an envelope (a bare data object is accepted too), its text
+    repaired (``repair_text``)."""
     if not isinstance(body, Mapping):
         raise MalformedBody(f"expected a JSON object, got {type(body).__name__}")
     data = body.get("data")
     if isinstance(data, Mapping):
-        return dict(data)
+        return repair_text(dict(data))
     if "request_id" in body or "status" in body or "credits_used" in body:
-        return dict(body)
+        return repair_text(dict(body))
     raise MalformedBody("JSON object without a 'data' object")
 
 

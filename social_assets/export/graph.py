@@ -40,8 +40,8 @@ REPLY_ATTRIBUTES = {"replies": values.integer, "first_replied_at": values.timest
 
 
 def node_id(platform: str, username: str) -> str:
-    """The node of an account: ``"twitter:janedoe"``."""
-    return f"{platform}:{username}"
+    """The node of an account: ``"twitter:janedoe"`` (as XML can hold it, see ``values.text``)."""
+    return f"{values.text(platform)}:{values.text(username)}"
 
 
 def load_graph(conn) -> nx.MultiDiGraph:

@@ -2,7 +2,9 @@
 
 Both formats are XML and type each attribute once, so a value is converted to its attribute's
 one Python type (PostgreSQL's ``Decimal`` and numpy scalars included), timestamps become ISO 8601
-text in UTC, and text loses the control characters XML 1.0 cannot carry. ``None`` means "leave
+text in UTC, and a character XML 1.0 cannot carry (a C0 control, a lone surrogate) is written as
+its escape, the text ``\x07`` or ``\ud83d``, so nothing is lost and two names that differ only
+there stay two nodes. ``None`` means "leave
 the attribute out": a reader then sees a missing value, not a made-up 0 or empty string.
 """
 
@@ -17,10 +19,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def text(value: Any) -> str | None:
-    """Text without the characters XML cannot hold; None for None."""
+    """Text with each character XML cannot hold written as its escape; None for None."""
     if value is None:
         return None
-    return _NOT_XML.sub("", str(value))
+    return _NOT_XML.sub(_escape, str(value))
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def integer(value: Any) -> int | None:

@@ -193,3 +193,17 @@ def test_rows_beside_the_result_metadata_are_found_and_kept_in_raw():
     res = parse_result(data, request_id="r")
     assert [i.username for i in res.followers] == ["a"]
     assert res.raw["results"] == [{"username": "a"}] and res.raw["target"] == {"username": "nasa"}
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character_and_a_whole_pair_stays():
+    # An emoji cut in half arrives as the JSON escape \ud83d: no UTF-8 text can hold it.
+    text = ('{"success": true, "data": {"request_id": "r", "status": "completed", "result": '
+            '{"interaction_type": "followers", "platform": "twitter", "target": {"username": '
+            '"janedoe"}, "interactions": [{"username": "a", "display_name": "Cut \\ud83d", '
+            '"bio": "Rocket \\ud83d\\ude80", "extra_\\udc00": "x\\udfff"}]}}}')
+    job = parse_job(unwrap(json.loads(text)), request_id="r")
+    [row] = job.result.interactions
+    assert row.display_name == "Cut \ufffd"
+    assert row.bio == "Rocket \U0001F680"
+    assert row.extra == {"extra_\ufffd": "x\ufffd"}
+    json.dumps(row.extra, ensure_ascii=False).encode("utf-8")  # now encodable

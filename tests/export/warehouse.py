@@ -85,7 +85,7 @@ def _node(platform, username, community, **attributes):
 # Communities: the four-account twitter cluster, then (ties by smallest id) the instagram
 # pair, the frank/gina pair, and dave, whose only follow is no longer current.
 EXPECTED_NODES = {
-    "twitter:alice": _node("twitter", "alice", 0, display_name="Alice \U0001F680 <&> \"quoted\"",
+    "twitter:alice": _node("twitter", "alice", 0, display_name="Alice \\x07\U0001F680 <&> \"quoted\"",
                            followers_count=1200, following_count=3, is_verified=True,
                            in_degree=2, out_degree=1, mutual_count=1, pagerank=0.31),
     "twitter:bob": _node("twitter", "bob", 0, display_name="Bob", followers_count=10,

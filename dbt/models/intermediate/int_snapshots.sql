@@ -23,7 +23,10 @@ snapshots as (
         'followers' as list_type,
         request_id,
         min(snapshot_at) as snapshot_at,
-        count(*) as row_count
+        count(*) as row_count,
+        -- The API may list the target among its own followers (or following): a row the
+        -- follow edges drop (no self-follows), counted here as the API sent it.
+        coalesce(bool_or(username = target_username), false) as lists_itself
 
     from followers
     group by snapshot_id, platform, target_username, request_id
@@ -37,7 +40,10 @@ snapshots as (
         'following' as list_type,
         request_id,
         min(snapshot_at) as snapshot_at,
-        count(*) as row_count
+        count(*) as row_count,
+        -- The API may list the target among its own followers (or following): a row the
+        -- follow edges drop (no self-follows), counted here as the API sent it.
+        coalesce(bool_or(username = target_username), false) as lists_itself
 
     from following
     group by snapshot_id, platform, target_username, request_id
@@ -54,6 +60,7 @@ ordered as (
         request_id,
         snapshot_at,
         row_count,
+        lists_itself,
         row_count >= {{ var('max_results', 1000) }} as is_truncated,
         row_number() over target_lists as snapshot_number,
         lag(snapshot_id) over target_lists as previous_snapshot_id,

@@ -78,7 +78,7 @@ final as (
         snapshots.request_id,
         snapshots.snapshot_at,
         snapshots.previous_snapshot_at,
-        snapshots.row_count as follower_count,
+        snapshots.row_count - case when snapshots.lists_itself then 1 else 0 end as follower_count,
         cast(coalesce(changes.gained, 0) as bigint) as gained,
         cast(coalesce(changes.lost, 0) as bigint) as lost,
         cast(coalesce(changes.gained, 0) - coalesce(changes.lost, 0) as bigint) as net,
