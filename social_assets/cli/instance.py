@@ -1,7 +1,10 @@
 """The local Dagster instance the command line runs on: ``$DAGSTER_HOME``, or ``./.dagster_home``."""
 
+import fcntl
 import os
 from pathlib import Path
+
+import dagster as dg
 
 DEFAULT_DAGSTER_HOME = ".dagster_home"
 
@@ -35,3 +38,15 @@ def ensure_dagster_home() -> Path:
         config.write_text(INSTANCE_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def open_instance() -> dg.DagsterInstance:
+    """The instance at ``$DAGSTER_HOME`` (made ready by ``ensure_dagster_home``).
+
+    Opened under a file lock: on a fresh home, opening creates the SQLite storage, and two
+    processes creating it at once collide (``table secondary_indexes already exists``).
+    """
+    home = ensure_dagster_home()
+    with open(home / ".social-graph-open.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return dg.DagsterInstance.get()

@@ -89,10 +89,8 @@ def _embedded_simulator(enabled: bool, time_scale: float):
 
 def _collect(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for this output
-    import dagster as dg
-
     from social_assets.cli.collect import build_warehouse, collect
-    from social_assets.cli.instance import ensure_dagster_home
+    from social_assets.cli.instance import ensure_dagster_home, open_instance
     from social_assets.targets import TargetListError, read_target_file
 
     path = Path(args.targets or os.environ.get("SOCIAL_TARGETS_FILE") or DEFAULT_TARGETS)
@@ -111,7 +109,7 @@ def _collect(args: argparse.Namespace) -> int:
         from social_assets.definitions import defs
         from resources.storage import SocialStorage
 
-        with dg.DagsterInstance.get() as instance:
+        with open_instance() as instance:
             print(f"target list: {path.resolve()}", flush=True)
             say = lambda line: print(line, flush=True)  # noqa: E731
             summary = collect(defs, instance, targets, refresh=args.refresh, say=say,
