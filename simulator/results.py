@@ -37,13 +37,14 @@ class ResultShape:
     compound_shape: str = "tagged"
     results_key: str = "interactions"
     extra_fields: bool = True
-    odd_text: bool = False
     total_count: str = "returned"
+    odd_text: bool = False
 
     @classmethod
     def from_config(cls, config: SimulatorConfig) -> ResultShape:
-        return cls(config.entry_shape, config.compound_shape, config.results_key,
-                   config.extra_fields, config.total_count, config.odd_text)
+        return cls(entry_shape=config.entry_shape, compound_shape=config.compound_shape,
+                   results_key=config.results_key, extra_fields=config.extra_fields,
+                   total_count=config.total_count, odd_text=config.odd_text)
 
 
 def run_lookup(world: World, spec: LookupSpec, epoch: int,

@@ -10,7 +10,9 @@
    (within the run's credit budget).
 2. Submit, then record the ``request_id`` in the ledger before the first poll.
 3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
-   API as a slow backstop; without callbacks, polls with back-off.
+   API as a slow backstop; without callbacks, polls with back-off. A delivery only says when
+   to look: the result is the API's answer to a poll (free), since anyone holding the callback
+   URL can post one.
 4. Archive the answer's exact bytes in ``landing/`` and mark the row landed, before anything
    parses it. A 404 on poll (the request expired) resubmits once; a ``failed`` job is a
    ``LookupFailed`` naming the target and the API's reason.
@@ -163,12 +165,7 @@ class DurableLookups:
         deadline (``wait_for_job``), or, with an inbox, its delivery, whichever comes first;
         the polls are then only a slow backstop (every ``backstop_poll_s``)."""
         bodies: list[bytes] = []
-
-        async def poll(rid: str, **_: Any) -> JobStatus:
-            job, raw = await self.client.poll_raw(rid)  # parsed after landing, not here
-            bodies.append(raw)
-            return job
-
+        poll = self._recording_poll(bodies)
         settings = self.client.settings
         if self.inbox is not None:
             settings = replace(settings, poll_interval_s=self.backstop_poll_s,
@@ -185,23 +182,46 @@ class DurableLookups:
                 task.cancel()
         # Both may end at once: an answer beats the other's error.
         finished = next((t for t in done if t.exception() is None), next(iter(done)))
-        finished.result()  # LookupFailed, LookupTimedOut, RequestNotFound, ...
         if finished is polling:
+            finished.result()  # LookupFailed, LookupTimedOut, RequestNotFound, ...
             return bodies[-1].decode("utf-8"), "poll"
-        return finished.result(), "callback"
+        return await self._confirmed(request_id, request), "callback"
 
-    async def _delivered(self, request_id: str, request: LookupRequest) -> str:
-        """The body of the request's terminal delivery, once the receiver has stored it."""
+    async def _confirmed(self, request_id: str, request: LookupRequest) -> str:
+        """The API's own answer once a delivery said the job ended. Anyone holding the
+        callback URL can post a delivery, so its body is never the result: a poll (free)
+        is, and a delivery the API does not bear out is a wake-up that came early."""
+        bodies: list[bytes] = []
+        poll = self._recording_poll(bodies)
+        job = await poll(request_id)
+        if job.status == "failed":
+            raise LookupFailed(request_id, self.client.redact(job.error or "no reason given"),
+                               request=request)
+        if not job.completed:
+            logger.warning("request %s: a callback said it ended, the API says %s; polling",
+                           request_id, job.status)
+            await wait_for_job(poll, request_id, self.client.settings,
+                               redact=self.client.redact, request=request)
+        return bodies[-1].decode("utf-8")
+
+    def _recording_poll(self, bodies: list[bytes]):
+        """A poll for ``wait_for_job`` that keeps each answer's exact bytes in ``bodies``
+        (parsed after landing, not here)."""
+        async def poll(rid: str, **_: Any) -> JobStatus:
+            job, raw = await self.client.poll_raw(rid)
+            bodies.append(raw)
+            return job
+
+        return poll
+
+    async def _delivered(self, request_id: str, request: LookupRequest) -> None:
+        """Returns once the receiver has stored a delivery saying the request ended (completed
+        or failed); what it says is then confirmed with the API (``_confirmed``)."""
         assert self.inbox is not None
         while True:
             delivery = self.inbox.get(request_id)
             if delivery is not None and delivery.is_terminal:
-                if delivery.status == "failed":
-                    job = parse_job(unwrap(json.loads(delivery.body)), request_id=request_id,
-                                    with_result=False)
-                    raise LookupFailed(request_id, self.client.redact(job.error or "no reason given"),
-                                       request=request)
-                return delivery.body.decode("utf-8")
+                return
             await asyncio.sleep(self.inbox_check_s)
 
 

@@ -116,7 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Length", "0").strip() != "0" or \
                 self.headers.get("Transfer-Encoding"):
             self._linger()
-        log.warning("%s %s -> %d (%s)", self.command, redact(self.path), status, message)
+        log.warning("%s %s -> %d (%s)", self.command, self._scrub(self.path), status, message)
 
     def _reply(self, status: int, payload: dict[str, Any],
                headers: Optional[dict] = None) -> None:
@@ -156,10 +156,16 @@ class _Handler(BaseHTTPRequestHandler):
         log.warning("request refused -> %d", code)
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        log.debug("%s %s -> %s", self.command or "-", redact(getattr(self, "path", "-")), code)
+        log.debug("%s %s -> %s", self.command or "-", self._scrub(getattr(self, "path", "-")),
+                  code)
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s", redact(format % args))
+        log.debug("%s", self._scrub(format % args))
+
+    def _scrub(self, text: str) -> str:
+        """``text`` for a log line: the callback route's token hidden, and the token itself
+        wherever else it appears (a sender that got the path wrong: ``/nyne/<token>``)."""
+        return redact(text).replace(self.server.token, "***")
 
 
 class CallbackReceiver:

@@ -135,6 +135,8 @@ def test_one_log_line_per_delivery_and_the_token_nowhere(receiver, hook, http, c
     http.get(hook)
     http.post(hook + "/more", content=b"{}")
     http.post(callback_url(receiver.url, TOKEN[::-1]), content=b"{}")
+    for wrong_path in (f"/nyne/{TOKEN}", f"/{TOKEN}", f"/hooks/{TOKEN}?t={TOKEN}"):
+        assert http.post(receiver.url + wrong_path, content=b"{}").status_code == 404
     # A malformed request line quoting the token: the standard error page would echo it.
     answer = raw_request(receiver, f"GET /nyne/callbacks/{TOKEN} HTTP/1.1 extra")
     assert answer.startswith(b"HTTP/1.0 400 ") and TOKEN.encode() not in answer
