@@ -27,8 +27,9 @@ DBT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 # is read when the code location loads.
 DBT_TARGET = os.environ.get("SOCIAL_DBT_TARGET", "duckdb")
 
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-"""This venv's dbt: never another one (or dbt Fusion) found on ``PATH``."""
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("social-graph-dbt"))
+"""This venv's dbt (never another one, or dbt Fusion, found on ``PATH``), through
+``social_assets.dbt_child``: a dbt process that dies with the process that started it."""
 
 # What a parse reads: a change to any of these makes the manifest stale.
 _SOURCE_DIRS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")

@@ -9,6 +9,7 @@ import contextlib
 import io
 import logging
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,11 +18,17 @@ from typing import Callable
 
 import dagster as dg
 
+from social_assets.cli.pools import SlotWatch
 from social_assets.cli.reaper import process_tag, reap_dead_runs
+from social_assets.lookups import API_POOL
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, REFRESH_TAG, WANTED_SINCE_TAG, PlannedRun,
                                 contiguous_batches, partitions_to_add, plan_runs, range_tags)
 from social_assets.targets import RejectedRow, TargetList
+from social_assets.warehouse import WAREHOUSE_POOL
+
+BUILD_TAG = "social/collect_run"
+"""A tag unique to each run ``collect`` starts, so that its ``SlotWatch`` finds it."""
 
 # Our own progress lines replace Dagster's console log, which prints every engine event.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -105,7 +112,7 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
         if targets_path is not None:
             run_config["resources"] = {"target_list": {"config": {"path": str(targets_path)}}}
         for batch in batches:
-            _run_batch(defs, instance, batch, summary, run_config, run_tags)
+            _run_batch(defs, instance, batch, summary, run_config, run_tags, say)
     return summary
 
 
@@ -114,10 +121,13 @@ def build_warehouse(defs: dg.Definitions, instance: dg.DagsterInstance, summary:
     """Run ``warehouse_job`` (dbt build, the export) over everything collected so far."""
     say("building the warehouse (dbt build) ...")
     dbt_log = io.StringIO()  # dbt's own console log: shown only when the build fails
-    with contextlib.redirect_stdout(dbt_log):
+    # Tagged with this process, so that a collect killed mid-build is closed by the next one.
+    tags = {"social/launched_by": "social-graph collect", **process_tag(),
+            BUILD_TAG: uuid.uuid4().hex}
+    with SlotWatch(instance, WAREHOUSE_POOL, {BUILD_TAG: tags[BUILD_TAG]}, say), \
+            contextlib.redirect_stdout(dbt_log):
         result = defs.resolve_job_def("warehouse_job").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET,
-            tags={"social/launched_by": "social-graph collect"})
+            instance=instance, raise_on_error=False, run_config=QUIET, tags=tags)
     for event in result.get_asset_materialization_events():
         mat = event.materialization
         rows = mat.metadata.get("dagster/row_count")
@@ -129,11 +139,13 @@ def build_warehouse(defs: dg.Definitions, instance: dg.DagsterInstance, summary:
 
 
 def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[PlannedRun],
-               summary: Summary, run_config: dict, run_tags: dict[str, str]) -> None:
+               summary: Summary, run_config: dict, run_tags: dict[str, str],
+               say: Callable[[str], None]) -> None:
     tags = {**run_tags, **range_tags(batch), "social/launched_by": "social-graph collect",
-            **process_tag()}
-    result = defs.resolve_job_def(batch[0].job_name).execute_in_process(
-        instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
+            **process_tag(), BUILD_TAG: uuid.uuid4().hex}
+    with SlotWatch(instance, API_POOL, {BUILD_TAG: tags[BUILD_TAG]}, say):
+        result = defs.resolve_job_def(batch[0].job_name).execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=run_config)
 
     done = set()
     for event in result.get_asset_materialization_events():
