@@ -38,6 +38,19 @@ def _materialize_range(nyne, storage, instance, tmp_path, start, end, tags=None)
               "dagster/asset_partition_range_end": end})
 
 
+def _range(keys):
+    return {"dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1]}
+
+
+def _failed_keys(result, instance, landed) -> dict[str, str]:
+    """The failed run's ``failures`` (key -> reason), once ``landed`` are all recorded."""
+    assert not result.success
+    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == landed
+    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
+    return failure.metadata["failures"].value
+
+
 def _metadata(result, asset, partition):
     for event in result.get_asset_materialization_events():
         mat = event.materialization
@@ -143,13 +156,8 @@ def test_a_range_run_keeps_the_good_keys_and_names_the_failed_one(sim, nyne, sto
     instance.add_dynamic_partitions("accounts", keys)
     result = _materialize(
         [account_edges], nyne, storage, instance, raise_on_error=False, collect=["followers"],
-        tags={"dagster/asset_partition_range_start": keys[0],
-              "dagster/asset_partition_range_end": keys[-1]})
-    assert not result.success
-    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == {
-        "tw_janedoe", "tw_dagster_io"}
-    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
-    failed = failure.metadata["failures"].value
+        tags=_range(keys))
+    failed = _failed_keys(result, instance, {"tw_janedoe", "tw_dagster_io"})
     assert list(failed) == ["tw_no_such_user_x"]
     assert "LookupFailed" in failed["tw_no_such_user_x"]
 
@@ -235,10 +243,6 @@ def test_a_malformed_key_in_a_range_fails_alone(sim, nyne, storage, instance):
         [account_edges], instance=instance, run_config=QUIET, raise_on_error=False,
         resources={"nyne": nyne, "storage": storage, "ledger": LedgerResource(),
                    "target_list": listed},
-        tags={"dagster/asset_partition_range_start": keys[0],
-              "dagster/asset_partition_range_end": keys[-1]})
-    assert not result.success
-    assert instance.get_materialized_partitions(dg.AssetKey("followers")) == {
-        "tw_janedoe", "tw_dagster_io"}
-    failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
-    assert list(failure.metadata["failures"].value) == ["tw_not a handle!"]
+        tags=_range(keys))
+    failed = _failed_keys(result, instance, {"tw_janedoe", "tw_dagster_io"})
+    assert list(failed) == ["tw_not a handle!"]

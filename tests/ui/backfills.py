@@ -78,7 +78,7 @@ def _first_and_last(order: list[str]) -> list[str]:
     return [order[0], order[-1]]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ui_backfills(stack, browser, artifacts, first_batch, warehouse_first, report) -> dict:
     """Both backfills, launched from the UI one after the other, then awaited together (the
     backfill daemon works in 30 s iterations: two at once save minutes)."""

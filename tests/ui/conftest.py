@@ -1,11 +1,11 @@
 """One real stack for the whole UI suite: ``social-graph dev`` with the simulator, a fresh
 instance, and Debian's Chromium through Playwright.
 
-Every fixture but ``ui`` is session-scoped, so the suite starts one stack however its files
+Every fixture but ``ui`` is package-scoped, so the suite starts one stack however its files
 are split. The files run in the order of their numbers, which is also the order the stack's
 history builds up: the sensor's first batch, the warehouse after it, then the runs the tests
 launch themselves (a run with run config, two backfills from the UI). Each test can also run
-alone (``-k``): it waits for the state it needs through the session fixtures.
+alone (``-k``): it waits for the state it needs through the package fixtures.
 
 Artifacts (screenshots, the server log, report.json) go to ``tests/ui/artifacts/`` or to
 ``$SOCIAL_UI_ARTIFACTS``.
@@ -21,20 +21,24 @@ from pathlib import Path
 import pytest
 
 from tests.ui import queries as q
-from tests.ui.backfills import ui_backfills  # noqa: F401 - a session fixture
+from tests.ui.backfills import ui_backfills  # noqa: F401 - a package fixture
 from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS, Ui
-from tests.ui.history import first_batch, warehouse_first  # noqa: F401 - session fixtures
+from tests.ui.history import first_batch, warehouse_first  # noqa: F401 - package fixtures
 from tests.ui.stack import Stack
 
 
-@pytest.fixture(scope="session")
+# Package scope: one stack for every file of tests/ui, torn down after its last test, not at the
+# end of the session. Under xdist the same worker runs other files next, and Playwright's sync
+# API keeps an event loop running in the main thread while it is open (asyncio.run() would
+# then fail in every later test of that worker).
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     path = Path(os.environ.get("SOCIAL_UI_ARTIFACTS") or Path(__file__).parent / "artifacts")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def report(artifacts):
     """Observations the tests record (run counts, what rendered); written to report.json."""
     data: dict = {}
@@ -42,7 +46,7 @@ def report(artifacts):
     (artifacts / "report.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory, artifacts, report):
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (make test installs Debian's chromium)"
@@ -64,7 +68,7 @@ def stack(tmp_path_factory, artifacts, report):
     assert not left, f"processes of the stack still alive after stop(): {left}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(stack):
     from playwright.sync_api import sync_playwright
 

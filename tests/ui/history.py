@@ -15,7 +15,7 @@ FIRST_BATCH_DEADLINE_S = 480
 WAREHOUSE_DEADLINE_S = 600
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def first_batch(stack) -> dict:
     """The target list sensor's first tick and its runs, once every run of it has finished.
 
@@ -48,7 +48,7 @@ def first_batch(stack) -> dict:
     return {"tick": tick, "runs": [r for r in runs if r], "error": None}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def warehouse_first(stack, first_batch, report) -> dict:
     """The warehouse_job run(s) that warehouse_sensor launched for the first batch, once they
     have finished and the sensor has looked at the settled state once more (so that a second
