@@ -68,7 +68,7 @@ def reuse_since(context: dg.AssetExecutionContext, window_s: float) -> datetime:
     if wanted:
         since = datetime.fromisoformat(wanted)
     else:
-        record = context.instance.get_run_record_by_id(context.run_id)
+        record = context.instance.get_run_record_by_id(context.run.run_id)
         since = record.create_timestamp if record else datetime.now(timezone.utc)
     return since if REFRESH_TAG in tags else since - timedelta(seconds=window_s)
 
