@@ -8,7 +8,8 @@
    answer is already there (the ledger had not recorded it), else polled, never submitted
    again; a lookup another live process is submitting is waited for; otherwise we claim it
    (within the run's credit budget).
-2. Submit, then record the ``request_id`` in the ledger before the first poll.
+2. Submit, then record the ``request_id`` in the journal and the ledger before the first poll
+   (``social_assets.journal``: the ledger write is retried, the journal reconciled).
 3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
    API as a slow backstop; without callbacks, polls with back-off. A delivery only says when
    to look: the result is the API's answer to a poll (free), since anyone holding the callback
@@ -23,7 +24,6 @@ The caller turns the record into Parquet (``social_assets.snapshots``) and calls
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from resources.ledger import Entry, RequestLedger
 from resources.ledger.ledger import DONE, LANDED
-from resources.nyne import (CREDITS_PER_LOOKUP, JobStatus, LookupFailed, LookupRequest, NyneClient,
+from resources.nyne import (JobStatus, LookupFailed, LookupRequest, NyneClient,
                             RequestNotFound)
-from resources.nyne.parsing import parse_job, unwrap
 from resources.nyne.waiting import wait_for_job
-from social_assets.landing import Landed, land, landing_path, read_landed
+from social_assets.journal import RequestJournal, record_submitted
+from social_assets.landing import Landed, charged_credits, land, landing_path, read_landed
 
 if TYPE_CHECKING:
     from resources.callbacks.inbox import CallbackInbox
@@ -69,6 +69,12 @@ class DurableLookups:
     inbox_check_s: float = 0.25
     claim_wait_s: float = 0.25
     reuse_since: Optional[datetime] = None  # a result done since then satisfies this run
+    journal: Optional[RequestJournal] = None  # every request id, reconciled before any claim
+    ledger_write_deadline_s: float = 120.0  # how long recording a request id is retried
+
+    def __post_init__(self) -> None:
+        if self.journal is not None:
+            self.journal.reconcile(self.ledger)
 
     async def fetch(self, target: str, request: LookupRequest) -> Fetched:
         params = lookup_params(request)
@@ -127,7 +133,7 @@ class DurableLookups:
         if not path.exists():
             return None
         landed = read_landed(path)
-        self.ledger.landed(entry.id, _credits(landed.body))
+        self.ledger.landed(entry.id, charged_credits(landed.body))
         return Fetched(landed, self.ledger.get(entry.id), resumed=True)
 
     def done(self, fetched: Fetched) -> None:
@@ -141,7 +147,10 @@ class DurableLookups:
         except Exception as exc:  # refused or unreachable: nothing was bought
             self.ledger.failed(entry.id, self.client.redact(f"submit: {type(exc).__name__}: {exc}"))
             raise
-        self.ledger.submitted(entry.id, submission.request_id)
+        if self.journal is not None:  # first, so the id survives a ledger that is down
+            self.journal.append(entry, submission.request_id, self.run_id)
+        await record_submitted(self.ledger, entry.id, submission.request_id,
+                               deadline_s=self.ledger_write_deadline_s)
         return self.ledger.get(entry.id)
 
     async def _wait_and_land(self, entry: Entry, target: str, request: LookupRequest) -> Landed:
@@ -156,7 +165,7 @@ class DurableLookups:
         record = Landed(request_id, target, lookup_params(request),
                         datetime.now(timezone.utc), via, body)
         land(self.landing, record)
-        credits = _credits(body)
+        credits = charged_credits(body)
         self.ledger.landed(entry.id, credits)
         return read_landed(landing_path(self.landing, request_id))
 
@@ -231,11 +240,3 @@ def lookup_params(request: LookupRequest) -> dict[str, Any]:
             "username": request.username, "tweet_id": request.tweet_id,
             "max_results": request.max_results}
 
-
-def _credits(body: str) -> int:
-    """What the provider charged for this answer: 3 with results, 0 when empty (or unreadable:
-    the parse error then surfaces when the record is turned into rows)."""
-    try:
-        return parse_job(unwrap(json.loads(body)), request_id="-").result.credits
-    except Exception:  # noqa: BLE001 - an unknown shape is still a paid result
-        return CREDITS_PER_LOOKUP

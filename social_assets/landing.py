@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from resources.nyne import JobStatus
+from resources.nyne import CREDITS_PER_LOOKUP, JobStatus
 from resources.nyne.parsing import parse_job, unwrap
 
 FORMAT = "social-graph/landing@1"
@@ -100,3 +100,12 @@ def iter_landed(landing: Path) -> Iterator[Path]:
     """Every record file of the archive, in name order."""
     if landing.is_dir():
         yield from sorted(p for p in landing.glob("*.json.gz") if not p.name.startswith("."))
+
+
+def charged_credits(body: str) -> int:
+    """What the provider charged for this answer: 3 with results, 0 when empty (or unreadable:
+    the parse error then surfaces when the record is turned into rows)."""
+    try:
+        return parse_job(unwrap(json.loads(body)), request_id="-").result.credits
+    except Exception:  # noqa: BLE001 - an unknown shape is still a paid result
+        return CREDITS_PER_LOOKUP

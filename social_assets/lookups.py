@@ -34,6 +34,7 @@ from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
 from social_assets.durable import DurableLookups, Fetched
+from social_assets.journal import JOURNAL_FILE, RequestJournal
 from social_assets.landing import landing_dir
 from social_assets.plan import REFRESH_TAG, WANTED_SINCE_TAG
 from social_assets.snapshots import Snapshot, write_snapshots
@@ -100,7 +101,8 @@ def collect_partitions(
         client, book, landing_dir(root), run_id, credit_budget=api.credit_budget(),
         budget_setting=api.credit_budget_setting(), inbox=inbox,
         callback_url=callback_url, backstop_poll_s=api.callback_backstop_poll_s,
-        reuse_since=reuse_since(context, ledger.reuse_window_s))
+        reuse_since=reuse_since(context, ledger.reuse_window_s),
+        journal=RequestJournal(root / JOURNAL_FILE))
 
     async def one(key: str, slots: asyncio.Semaphore) -> _Outcome:
         try:

@@ -132,6 +132,32 @@ class RequestLedger:
         self._set(entry_id, (CLAIMED,), state=SUBMITTED, request_id=request_id,
                   submitted_at=_now())
 
+    def adopt(self, *, target: str, params: dict[str, Any], request_id: str,
+              run_id: str) -> bool:
+        """Record a request id the API gave that the ledger never heard of (from the journal):
+        the claim it was bought for (same run, or one whose process is gone) takes it, else a
+        new ``submitted`` row does
+        (or, when another request of the lookup is active, an ``abandoned`` one, kept so the
+        id is known). Returns False when the ledger already knows the id."""
+        key, now = lookup_key(params), _now()
+        with self._engine.begin() as conn:
+            serialize(conn, f"nyne_lookups:{key}")
+            if conn.execute(sa.select(lookups.c.id).where(lookups.c.request_id == request_id)).first():
+                return False
+            active = conn.execute(sa.select(lookups).where(lookups.c.lookup_key == key, _active)).first()
+            claim = Entry.from_row(active) if active is not None and active.state == CLAIMED else None
+            if claim is not None and (claim.run_id == run_id or self._retire_reason(claim, now)):
+                conn.execute(lookups.update().where(lookups.c.id == active.id).values(
+                    state=SUBMITTED, request_id=request_id, submitted_at=now))
+                return True
+            conn.execute(lookups.insert().values(
+                lookup_key=key, target=target, params=json.dumps(params, sort_keys=True),
+                state=SUBMITTED if active is None else ABANDONED, request_id=request_id,
+                run_id=run_id, owner=None, claimed_at=now, submitted_at=now,
+                reserved=MAX_LOOKUP_CREDITS,
+                error=None if active is None else "a journalled request of an active lookup"))
+            return True
+
     def landed(self, entry_id: int, credits: int) -> None:
         self._set(entry_id, (CLAIMED, SUBMITTED), state=LANDED, credits=credits, reserved=0,
                   completed_at=_now())
