@@ -51,13 +51,17 @@ class RequestJournal:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return []
-        adopted = []
+        records = []
         for number, line in enumerate(lines, start=1):
             try:
                 record = json.loads(line)
-                request_id = record["request_id"]
+                records.append((record["request_id"], record))
             except (ValueError, KeyError, TypeError):  # a line torn by a crash mid-write
                 logger.warning("%s line %d is not a journal record; skipped", self.path, number)
+        known = ledger.known_request_ids([request_id for request_id, _ in records])
+        adopted = []
+        for request_id, record in records:
+            if request_id in known:  # the usual case: one query for them all, above
                 continue
             if ledger.adopt(target=record["target"], params=record["params"],
                             request_id=request_id, run_id=record["run_id"]):

@@ -189,6 +189,16 @@ class RequestLedger:
         with self._engine.begin() as conn:
             return [Entry.from_row(r) for r in conn.execute(query)]
 
+    def known_request_ids(self, request_ids: list[str]) -> set[str]:
+        """Those of ``request_ids`` that a row of the ledger holds (one query per 500)."""
+        known: set[str] = set()
+        with self._engine.begin() as conn:
+            for start in range(0, len(request_ids), 500):
+                chunk = request_ids[start:start + 500]
+                known.update(conn.execute(sa.select(lookups.c.request_id)
+                                          .where(lookups.c.request_id.in_(chunk))).scalars())
+        return known
+
     def run_credits(self, run_id: str) -> int:
         """Credits the run's own submits cost, or may still cost (reserved, not yet known)."""
         with self._engine.begin() as conn:
