@@ -136,9 +136,9 @@ class RequestLedger:
               run_id: str) -> bool:
         """Record a request id the API gave that the ledger never heard of (from the journal):
         the claim it was bought for (same run, or one whose process is gone) takes it, else a
-        new ``submitted`` row does
-        (or, when another request of the lookup is active, an ``abandoned`` one, kept so the
-        id is known). Returns False when the ledger already knows the id."""
+        new ``submitted`` row does (or, when another request of the lookup is active, an
+        ``abandoned`` one, kept so the id is known). Returns False when the ledger already
+        knows the id."""
         key, now = lookup_key(params), _now()
         with self._engine.begin() as conn:
             serialize(conn, f"nyne_lookups:{key}")

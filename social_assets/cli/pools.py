@@ -13,13 +13,16 @@ import threading
 from collections.abc import Callable
 
 import dagster as dg
+from dagster._utils.concurrency import ConcurrencyKeyInfo
 
 from social_assets.cli.reaper import PROCESS_TAG
 
 
-def holders(instance: dg.DagsterInstance, pool: str, *, but: str | None = None) -> list[str]:
-    """One line per run (other than ``but``) holding a slot of ``pool``."""
-    info = instance.event_log_storage.get_concurrency_info(pool)
+def holders(instance: dg.DagsterInstance, pool: str, *, but: str | None = None,
+            info: ConcurrencyKeyInfo | None = None) -> list[str]:
+    """One line per run (other than ``but``) holding a slot of ``pool`` (read now, or from
+    ``info``)."""
+    info = info or instance.event_log_storage.get_concurrency_info(pool)
     lines = []
     for slot in info.claimed_slots:
         if slot.run_id == but:
@@ -36,9 +39,10 @@ def holders(instance: dg.DagsterInstance, pool: str, *, but: str | None = None) 
     return lines
 
 
-def waiting_message(instance: dg.DagsterInstance, pool: str, run_id: str) -> str | None:
+def waiting_message(instance: dg.DagsterInstance, pool: str, run_id: str,
+                    info: ConcurrencyKeyInfo | None = None) -> str | None:
     """What to print for ``run_id`` waiting on ``pool``, or None when nobody else holds it."""
-    held = holders(instance, pool, but=run_id)
+    held = holders(instance, pool, but=run_id, info=info)
     if not held:
         return None
     return (f"waiting for the {pool} pool: " + "; ".join(held) + ". This goes on when that "
@@ -77,6 +81,6 @@ class SlotWatch:
             info = self.instance.event_log_storage.get_concurrency_info(self.pool)
             if any(step.run_id == run_id for step in info.pending_steps) or not any(
                     slot.run_id == run_id for slot in info.claimed_slots):
-                message = waiting_message(self.instance, self.pool, run_id)
+                message = waiting_message(self.instance, self.pool, run_id, info)
                 if message:
                     self.say(message)
