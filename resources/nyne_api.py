@@ -1,13 +1,10 @@
 """The Dagster resource for the Nyne Social Interactions API.
 
-Configuration only: the HTTP work lives in ``resources.nyne``. Inside an async asset::
+Configuration only: the HTTP work lives in ``resources.nyne``, the paid lookup (ledger,
+landing archive, callbacks, the in-flight cap) in ``resources.lookups``, whose
+``open_lookups`` reads these settings when a run starts.
 
-    async with api.client() as client:
-        outcome = await client.lookup(LookupRequest("twitter", "followers", username="nasa",
-                                                    max_results=api.max_results))
-
-A new client (and rate limiter) per call of ``client()``: create it inside the coroutine that
-uses it, and share that one client between the lookups of a step.
+A new client (and rate limiter) per call of ``client()``; a run's lookups share one.
 """
 
 from __future__ import annotations
@@ -21,14 +18,13 @@ import httpx
 from pydantic import Field
 
 from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLimiter
+from resources.settings import Settings
 
 _SECRET_FIELDS = frozenset({"api_key", "api_secret", "callback_token"})
 BASE_URL_ENV = "NYNE_BASE_URL"
 KEY_ENV = "NYNE_API_KEY"
 SECRET_ENV = "NYNE_API_SECRET"
 BUDGET_ENV = "SOCIAL_CREDIT_BUDGET"
-CALLBACK_BASE_ENV = "SOCIAL_CALLBACK_BASE_URL"
-CALLBACK_TOKEN_ENV = "SOCIAL_CALLBACK_TOKEN"
 
 
 class NyneApi(dg.ConfigurableResource):
@@ -63,7 +59,7 @@ class NyneApi(dg.ConfigurableResource):
     poll_interval_s: float = Field(2.0, gt=0, description="Delay before the first status poll (s).")
     poll_max_interval_s: float = Field(30.0, gt=0, description="Cap of the backed-off poll interval (s).")
     lookup_timeout_s: float = Field(
-        3600.0, gt=0, description="Deadline for one lookup, submit to result (s)."
+        3600.0, gt=0, description="Deadline of the wait for one lookup's result, from its submit (s)."
     )
     request_timeout_s: float = Field(30.0, gt=0, description="Timeout of one HTTP request (s).")
     max_retries: int = Field(5, ge=0, description="Retries after 5xx, timeouts and dropped connections.")
@@ -77,7 +73,9 @@ class NyneApi(dg.ConfigurableResource):
     rate_per_hour: int = Field(1000, ge=1, description="Requests per hour window (provider: 1,000).")
     minute_window_s: float = Field(60.0, gt=0, description="Length of the 'minute' window (s).")
     hour_window_s: float = Field(3600.0, gt=0, description="Length of the 'hour' window (s).")
-    max_concurrent_lookups: int = Field(8, ge=1, description="Lookups one client runs at once.")
+    max_concurrent_lookups: int = Field(
+        8, ge=1, description="Lookups of one run in flight at once; the others wait before "
+        "their submit.")
     credit_budget_per_run: Optional[int] = Field(
         default=None, ge=0,
         description="Most credits one run may commit; a lookup that could pass it is refused "
@@ -121,7 +119,6 @@ class NyneApi(dg.ConfigurableResource):
             rate_per_hour=self.rate_per_hour,
             minute_window_s=self.minute_window_s,
             hour_window_s=self.hour_window_s,
-            max_concurrent_lookups=self.max_concurrent_lookups,
         )
 
     def client(
@@ -165,13 +162,17 @@ class NyneApi(dg.ConfigurableResource):
         return "nyne.credit_budget_per_run" if self.credit_budget_per_run is not None \
             else f"${BUDGET_ENV}"
 
+    def _callbacks(self) -> Settings:
+        return Settings.resolve(callback_base_url=self.callback_base_url,
+                                callback_token=self.callback_token)
+
     def _callback_token(self) -> Optional[str]:
-        return self.callback_token or os.environ.get(CALLBACK_TOKEN_ENV) or None
+        return self._callbacks().callback_token
 
     def callback_url(self) -> Optional[str]:
         """The URL the API posts results to, or None when callbacks are not configured."""
-        base = self.callback_base_url or os.environ.get(CALLBACK_BASE_ENV)
-        token = self._callback_token()
+        settings = self._callbacks()
+        base, token = settings.callback_base_url, settings.callback_token
         if not (base and token):
             return None
         from resources.callbacks.receiver import callback_url

@@ -11,6 +11,7 @@ from pydantic import Field
 
 
 DEFAULT_TARGETS_FILE = "targets.yaml"
+TARGETS_FILE_ENV = "SOCIAL_TARGETS_FILE"
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -30,8 +31,7 @@ class TargetListResource(dg.ConfigurableResource):
     )
 
     def resolved_path(self) -> Path:
-        configured = self.path or os.environ.get("SOCIAL_TARGETS_FILE") or DEFAULT_TARGETS_FILE
-        return Path(configured).expanduser().resolve()
+        return resolve_targets_path(self.path)
 
     def should_prune(self) -> bool:
         if self.prune_removed is not None:
@@ -39,26 +39,72 @@ class TargetListResource(dg.ConfigurableResource):
         return os.environ.get("SOCIAL_PRUNE_REMOVED_TARGETS", "").strip().lower() in _TRUE
 
     def read_bytes(self) -> bytes:
-        """The file's bytes; ``TargetFileUnreadable`` naming the path when it cannot be read."""
-        path = self.resolved_path()
-        try:
-            if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
-                raise TargetFileUnreadable(f"target list {path} is not a regular file")
-            with path.open("rb") as f:
-                return f.read(READ_LIMIT + 1)  # past the limit, the parser names the size
-        except TargetFileUnreadable:
-            raise
-        except FileNotFoundError:
-            raise TargetFileUnreadable(f"target list {path} does not exist") from None
-        except OSError as exc:
-            raise TargetFileUnreadable(f"target list {path} cannot be read: {exc.strerror}") from None
+        """The file's bytes (``read_target_bytes``)."""
+        return read_target_bytes(self.resolved_path())
 
 
-READ_LIMIT = 10 * 1024 * 1024  # the parser's MAX_BYTES: a bigger list is refused anyway
+MAX_BYTES = 10 * 1024 * 1024
+"""The largest target list read (10 MiB); the parser refuses more from any source too."""
 
 
 class TargetFileUnreadable(OSError):
-    """The target list file is missing or unreadable; the message names the path."""
+    """The target list file cannot be used as one; ``str()`` names the path and the reason."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"target list {path} {reason}")
+        self.path, self.reason = path, reason
+
+
+class TargetFileMissing(TargetFileUnreadable):
+    """There is no file at the path (yet)."""
+
+
+def resolve_targets_path(explicit: Optional[str | os.PathLike] = None) -> Path:
+    """``explicit``, else ``$SOCIAL_TARGETS_FILE``, else ``./targets.yaml``."""
+    configured = explicit or os.environ.get(TARGETS_FILE_ENV) or DEFAULT_TARGETS_FILE
+    return Path(configured).expanduser().resolve()
+
+
+def read_target_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of the target list at ``path``, the one way every reader (the sensor, the
+    schedules, ``collect``) reads it. ``TargetFileMissing`` when there is no file;
+    ``TargetFileUnreadable`` when it is a directory, not a regular file (a FIFO or a device:
+    opened without blocking, so a FIFO with no writer is refused, never waited on), over
+    ``MAX_BYTES`` (checked before reading), or unreadable."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise TargetFileMissing(path, "does not exist") from None
+    except IsADirectoryError:
+        raise TargetFileUnreadable(path, "is a directory, not a target list file") from None
+    except OSError as exc:
+        raise TargetFileUnreadable(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)  # of what was opened: no swap between a check and the open
+        if stat.S_ISDIR(info.st_mode):
+            raise TargetFileUnreadable(path, "is a directory, not a target list file")
+        if not stat.S_ISREG(info.st_mode):
+            raise TargetFileUnreadable(path, "is not a regular file (a FIFO or a device would "
+                                             "block or never end)")
+        if info.st_size > MAX_BYTES:
+            raise TargetFileUnreadable(path, too_large(info.st_size))
+        with os.fdopen(fd, "rb") as f:
+            fd = -1  # the file object closes it now
+            try:
+                data = f.read(MAX_BYTES + 1)
+            except OSError as exc:
+                raise TargetFileUnreadable(path, f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_BYTES:  # it grew while being read
+        raise TargetFileUnreadable(path, too_large(len(data)))
+    return data
+
+
+def too_large(size: int) -> str:
+    return f"is {size:,} bytes, more than the {MAX_BYTES:,} bytes (10 MB) a target list may have"
 
 
 def digest(raw: bytes) -> str:

@@ -11,13 +11,13 @@ were removed.
 
 import dagster as dg
 
-from resources.target_list import TargetFileUnreadable, TargetListResource, digest
+from resources.target_list import (TargetFileMissing, TargetFileUnreadable, TargetListResource,
+                                   digest)
 from social_assets.jobs import IN_FLIGHT, JOB_BY_PARTITIONS_DEF, accounts_job, posts_job
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, batch_run_request, contiguous_batches,
                                 partitions_to_add, partitions_to_delete, plan_runs)
 from social_assets.targets import TargetListError, parse_targets
-from social_assets.targets.files import refuse_oversized
 
 # Rejected rows logged one by one per tick; the rest get one line. A 10 MB file of junk rows
 # has hundreds of thousands, which would flood the tick's log and outlast the tick's timeout.
@@ -32,11 +32,10 @@ MAX_LOGGED_REJECTIONS = 100
 )
 def target_list_sensor(context: dg.SensorEvaluationContext, target_list: TargetListResource):
     try:
-        refuse_oversized(target_list.resolved_path())  # before reading it whole, every tick
-        raw = target_list.read_bytes()
-    except TargetFileUnreadable as exc:
+        raw = target_list.read_bytes()  # never a FIFO, never past 10 MB: checked before reading
+    except TargetFileMissing as exc:  # not written yet: nothing to do
         return dg.SkipReason(str(exc))
-    except TargetListError as exc:
+    except TargetFileUnreadable as exc:  # a directory, a FIFO, too large, no permission
         raise dg.Failure(description=str(exc)) from None
     fingerprint = digest(raw)
     if context.cursor == fingerprint:

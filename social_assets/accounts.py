@@ -14,7 +14,7 @@ costs what one list costs. Polling is free; an empty result costs 0 credits.
 import dagster as dg
 from dagster._core.storage.tags import BACKFILL_ID_TAG
 
-from resources.ledger.resource import LedgerResource
+from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage

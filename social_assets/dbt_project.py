@@ -23,10 +23,6 @@ from dagster_dbt import DbtProject
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 
-# The dbt target (duckdb or postgres) decides which assets exist (the PostgreSQL loader), so it
-# is read when the code location loads.
-DBT_TARGET = os.environ.get("SOCIAL_DBT_TARGET", "duckdb")
-
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("social-graph-dbt"))
 """This venv's dbt (never another one, or dbt Fusion, found on ``PATH``), through
 ``social_assets.dbt_child``: a dbt process that dies with the process that started it."""
@@ -35,7 +31,9 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("social-graph-dbt"))
 _SOURCE_DIRS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
 _SOURCE_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
 
-dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR, target=DBT_TARGET)
+# The manifest is the same for every target: which one a build uses is the code location's
+# (``resources.settings``), given to the dbt resource.
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
 
 def project_sources(project_dir: Path = DBT_DIR) -> list[Path]:

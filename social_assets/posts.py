@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from resources.ledger.resource import LedgerResource
+from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from social_assets.landing import iter_landed, read_landed
+from resources.lookups.landing import iter_landed, read_landed
 from social_assets.snapshots import write_snapshots
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from social_assets.landing import Landed
+from resources.lookups.landing import Landed
 from social_assets.parquet import (edge_table, parse_timestamp, repliers_table, snapshot_path,
                                    write_snapshot)
 from social_assets.partitions import ACCOUNTS, POSTS

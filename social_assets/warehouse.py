@@ -8,7 +8,7 @@ snapshots have landed), never as subsets chosen asset by asset: a model built be
 staging table it reads existed is what broke the first automation runs of a fresh instance.
 """
 
-import os
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from resources.storage import SocialStorage
-from social_assets.dbt_project import DBT_TARGET, dbt_project
+from social_assets.dbt_project import dbt_project
 from social_assets.parquet import ensure_schema_files
 
 WAREHOUSE_POOL = "warehouse"
@@ -28,8 +28,12 @@ class SocialDbtTranslator(DagsterDbtTranslator):
     """Models in group ``warehouse``; on PostgreSQL the sources are the loaded
     ``postgres_raw/<asset>`` tables rather than the Parquet assets themselves."""
 
+    def __init__(self, target: str, settings: DagsterDbtTranslatorSettings | None = None):
+        super().__init__(settings=settings)
+        self.target = target
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source" and DBT_TARGET == "postgres":
+        if dbt_resource_props["resource_type"] == "source" and self.target == "postgres":
             return dg.AssetKey(["postgres_raw", dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
@@ -37,42 +41,49 @@ class SocialDbtTranslator(DagsterDbtTranslator):
         return "warehouse"
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    name="social_graph_dbt",
-    dagster_dbt_translator=SocialDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-    pool=WAREHOUSE_POOL,
-)
-def social_graph_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                     storage: SocialStorage):
-    """``dbt build`` of the selected models and their tests.
+def build_dbt_assets(target: str) -> dg.AssetsDefinition:
+    """The dbt models of ``target`` (``duckdb`` or ``postgres``: the code location's, read
+    once when it loads) as one multi-asset, ``social_graph_dbt``."""
 
-    What dbt built is recorded even when the build fails (a model error, a failing test and
-    the models it skipped): the step then fails naming each node that did not pass.
-    """
-    root = storage.root()
-    ensure_schema_files(root / "raw")
-    # profiles.yml and the sources read the data dir from the environment dbt inherits.
-    os.environ["SOCIAL_DATA_DIR"] = str(root)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    if DBT_TARGET != "duckdb":
-        yield from invocation.stream().fetch_row_counts()
-    else:
-        # DuckDB has one writer: fetch_row_counts() would open the file while dbt still writes
-        # it and take its lock. Count the built tables once dbt is done instead.
-        events = list(invocation.stream())
-        counts = _duckdb_table_counts(storage.warehouse_path())
-        for event in events:
-            if isinstance(event, dg.Output):
-                name = context.asset_key_for_output(event.output_name).path[-1]
-                if name in counts:
-                    event = event.with_metadata({**event.metadata,
-                                                 "dagster/row_count": counts[name]})
-            yield event
-    if not invocation.is_successful():
-        raise dg.Failure(description=_failed_nodes(invocation), allow_retries=False)
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        name="social_graph_dbt",
+        dagster_dbt_translator=SocialDbtTranslator(
+            target, settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+        pool=WAREHOUSE_POOL,
+    )
+    def social_graph_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                         storage: SocialStorage):
+        """``dbt build`` of the selected models and their tests.
+
+        What dbt built is recorded even when the build fails (a model error, a failing test
+        and the models it skipped): the step then fails naming each node that did not pass.
+        """
+        settings = storage.settings()
+        ensure_schema_files(settings.data_dir / "raw")
+        # dbt reads where the data is from --vars (the profile and the sources prefer them
+        # to the environment), so it builds from the same place this run reads.
+        invocation = dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())],
+                             context=context, raise_on_error=False)
+        if settings.dbt_target != "duckdb":
+            yield from invocation.stream().fetch_row_counts()
+        else:
+            # DuckDB has one writer: fetch_row_counts() would open the file while dbt still
+            # writes it and take its lock. Count the built tables once dbt is done instead.
+            events = list(invocation.stream())
+            counts = _duckdb_table_counts(settings.warehouse_path)
+            for event in events:
+                if isinstance(event, dg.Output):
+                    name = context.asset_key_for_output(event.output_name).path[-1]
+                    if name in counts:
+                        event = event.with_metadata({**event.metadata,
+                                                     "dagster/row_count": counts[name]})
+                yield event
+        if not invocation.is_successful():
+            raise dg.Failure(description=_failed_nodes(invocation), allow_retries=False)
+
+    return social_graph_dbt
 
 
 def _failed_nodes(invocation) -> str:

@@ -4,9 +4,9 @@
 
 For each N (and each repeat), two measurements against a fresh simulator with the same config:
 
-* BASELINE, "the API's own time": the project's own client (``NyneApi(...).client()``) doing
-  the N ``followers,following`` lookups (submit + polls), ``max_concurrent_lookups`` (8) at a
-  time, in a process of its own, no Dagster at all.
+* BASELINE, "the API's own time": the project's own lookup service (``open_lookups``: ledger,
+  landing archive, submit + polls) doing the N ``followers,following`` lookups,
+  ``max_concurrent_lookups`` (8) at a time, in a process of its own, no Dagster at all.
 * PROJECT: ``social-graph dev --no-simulator`` (webserver + daemon, fresh ``DAGSTER_HOME``),
   the N partitions registered in the instance, then the GraphQL mutation
   ``launchPartitionBackfill`` exactly as the UI's "Materialize -> Launch backfill" sends it

@@ -1,9 +1,8 @@
-"""BASELINE, "the API's own time": the project's own client doing the N lookups, 8 at a
-time, in a worker process of its own (``--baseline-worker``), no Dagster at all."""
+"""BASELINE, "the API's own time": the project's own lookup service doing the N lookups, 8 at
+a time, in a worker process of its own (``--baseline-worker``), no Dagster at all."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
@@ -28,35 +27,40 @@ class Baseline:
     load_before: tuple[float, float, float]
 
 
-async def _lookups(usernames: list[str], settings: dict[str, float]) -> dict[str, Any]:
+def _lookups(usernames: list[str], settings: dict[str, float]) -> dict[str, Any]:
+    import tempfile
+    import uuid
+
+    from resources.lookups import open_lookups
+    from resources.lookups.ledger.resource import LedgerResource
     from resources.nyne import LookupRequest
     from resources.nyne_api import NyneApi
 
     api = NyneApi(**settings)  # base URL and credentials from the environment, as in a run
     failures: dict[str, str] = {}
     ok = 0
-    async with api.client() as client:  # NyneClient: max_concurrent_lookups (8) at once
-
-        async def one(username: str) -> None:
-            nonlocal ok
-            request = LookupRequest("twitter", "followers,following", username=username,
-                                    max_results=api.max_results)
-            try:
-                await client.lookup(request)
-                ok += 1
-            except Exception as exc:  # noqa: BLE001 - reported, not hidden
-                failures[username] = client.redact(f"{type(exc).__name__}: {exc}")
-
+    with tempfile.TemporaryDirectory(prefix="baseline-") as data:
+        # The project's own lookup path (ledger, landing archive, max_concurrent_lookups in
+        # flight), in a data dir of its own so it buys every lookup the backfill buys.
+        service = open_lookups(api, LedgerResource(url=f"sqlite:///{data}/ledger.sqlite"),
+                               Path(data), run_id=uuid.uuid4().hex)
+        requests = {u: LookupRequest("twitter", "followers,following", username=u,
+                                     max_results=api.max_results) for u in usernames}
         start = time.time()
-        await asyncio.gather(*(one(u) for u in usernames))
+        for result in service.collect(requests):
+            if result.ok:
+                ok += 1
+                service.done(result)
+            else:
+                failures[result.key] = result.message
         end = time.time()
     return {"start": start, "end": end, "ok": ok, "failures": failures,
-            "limiter_waited_s": client.limiter.waited_s}
+            "limiter_waited_s": service.client.limiter.waited_s}
 
 
 def baseline_worker(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
-    result = asyncio.run(_lookups(spec["usernames"], spec["settings"]))
+    result = _lookups(spec["usernames"], spec["settings"])
     print(json.dumps(result))
     return 0
 

@@ -28,9 +28,9 @@ class OwnWork:
 
 
 def replay_own_work(data: Path, scratch: Path) -> OwnWork:
-    from resources.ledger import RequestLedger
-    from social_assets.durable import _credits
-    from social_assets.landing import iter_landed, land, landing_path, read_landed
+    from resources.lookups.ledger import RequestLedger
+    from resources.lookups.fetch import _credits
+    from resources.lookups.landing import iter_landed, land, landing_path, read_landed
     from social_assets.snapshots import write_snapshots
 
     scratch.mkdir(parents=True, exist_ok=True)

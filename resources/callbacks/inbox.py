@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 
-from resources.ledger.db import describe, engine_for, ensure_tables, serialize
+from resources.lookups.ledger.db import describe, engine_for, ensure_tables, serialize
 from resources.nyne.entries import to_bool
 from resources.nyne.parsing import MalformedBody, unwrap
 

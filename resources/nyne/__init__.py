@@ -1,13 +1,18 @@
 """A plain async client of the Nyne Social Interactions API (no Dagster here).
 
     async with NyneClient(base_url, api_key, api_secret, settings=ClientSettings()) as client:
-        outcomes = await asyncio.gather(*(client.lookup(req) for req in requests))
+        submission = await client.submit(request)
+        job, body = await client.poll_raw(submission.request_id)
+
+The only code that speaks to the API or reads its JSON. Paying for a lookup once and waiting
+for its result is ``resources.lookups``'s job, on top of this client.
 
 Modules: ``client`` (HTTP calls), ``models`` (frozen dataclasses), ``parsing``/``entries``
-(tolerant JSON parsing), ``errors``, ``retry`` (every retry decision), ``limiter`` (the
-shared rate limiter), ``settings``, ``credentials``.
+(tolerant JSON parsing, ``parse_answer`` of an archived answer), ``errors``, ``retry`` (every
+retry decision), ``limiter`` (the shared rate limiter), ``settings``, ``credentials``.
 """
 
+from .answers import charged_credits, parse_answer
 from .client import NyneClient
 from .errors import (
     AccessDenied,
@@ -28,7 +33,6 @@ from .models import (
     Interaction,
     InteractionResult,
     JobStatus,
-    LookupOutcome,
     LookupRequest,
     Submission,
     Usage,
@@ -49,7 +53,6 @@ __all__ = [
     "InvalidRequest",
     "JobStatus",
     "LookupFailed",
-    "LookupOutcome",
     "LookupRequest",
     "LookupTimedOut",
     "NyneClient",
@@ -62,4 +65,6 @@ __all__ = [
     "Submission",
     "UnknownResultShape",
     "Usage",
+    "charged_credits",
+    "parse_answer",
 ]

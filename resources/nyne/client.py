@@ -2,9 +2,9 @@
 
 ``NyneClient`` is the only code that knows URLs, auth headers and status codes. Use it as
 ``async with NyneClient(...) as client:`` inside the coroutine that uses it; it owns an
-``httpx.AsyncClient`` unless one is injected. One client can run many lookups concurrently
-(``asyncio.gather``): they share its rate limiter, so polls and submits together stay within
-the provider's limits.
+``httpx.AsyncClient`` unless one is injected. One client serves many lookups at once: they
+share its rate limiter, so polls and submits together stay within the provider's limits.
+Waiting for a job, and paying for it once, is ``resources.lookups``'s job.
 
 Cost (from the provider's documentation): a lookup costs 3 credits if its result is
 non-empty, 0 if empty; polls and ``usage()`` are free but count against the rate limit.
@@ -12,30 +12,24 @@ non-empty, 0 if empty; polls and ``usage()`` are free but count against the rate
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
-import time
-from typing import Any, Awaitable, Callable, Optional, Union
+from typing import Any, Optional
 
 import httpx
 
 from .credentials import Credentials
-from .errors import LookupFailed, LookupTimedOut, ProviderError, UnknownResultShape, error_from_response
+from .errors import ProviderError, UnknownResultShape, error_from_response
 from .limiter import RateLimiter
-from .models import JobStatus, LookupOutcome, LookupRequest, Submission, Usage
+from .models import JobStatus, LookupRequest, Submission, Usage
 from .parsing import parse_job, parse_usage
 from .retry import Reply, RetryPolicy, send_with_retries
 from .settings import ClientSettings
-from .waiting import wait_for_job
 
 logger = logging.getLogger(__name__)
 
 INTERACTIONS_PATH = "/person/interactions"  # POST submits, GET ?request_id= polls
 USAGE_PATH = "/usage"
 USER_AGENT = "social-graph-nyne-client/0.1"
-
-OnSubmitted = Callable[[str], Union[None, Awaitable[None]]]
 
 
 class NyneClient:
@@ -66,8 +60,6 @@ class NyneClient:
         )
         self._http = http
         self._owns_http = http is None
-        self._slots: Optional[asyncio.Semaphore] = None
-        self._slots_loop: Optional[asyncio.AbstractEventLoop] = None
 
     def redact(self, text: str) -> str:
         """``text`` without the credentials (and ``redact_also``), for logs and errors."""
@@ -161,71 +153,12 @@ class NyneClient:
     async def poll_raw(self, request_id: str) -> tuple[JobStatus, bytes]:
         """One status check that leaves a completed result unparsed: (status, exact body).
 
-        For callers that archive the body before parsing it (``social_assets.durable``).
+        For callers that archive the body before parsing it (``resources.lookups.fetch``).
         """
         reply = await self._request(
             "GET", INTERACTIONS_PATH, params={"request_id": request_id}, request_id=request_id
         )
         return parse_job(reply.data or {}, request_id=request_id, with_result=False), reply.raw
-
-    async def wait(self, request_id: str, **options: Any) -> JobStatus:
-        """Poll until the job completes (returned) or fails (``LookupFailed``); ``options`` and
-        the back-off and deadline rules are ``waiting.wait_for_job``'s."""
-        return await wait_for_job(
-            self.poll, request_id, self.settings, redact=self._credentials.redact, **options
-        )
-
-    def _lookup_slots(self) -> Optional[asyncio.Semaphore]:
-        limit = self.settings.max_concurrent_lookups
-        loop = asyncio.get_running_loop()
-        if limit and (self._slots is None or self._slots_loop is not loop):
-            self._slots, self._slots_loop = asyncio.Semaphore(limit), loop
-        return self._slots if limit else None
-
-    async def lookup(
-        self, req: LookupRequest, *, on_submitted: Optional[OnSubmitted] = None
-    ) -> LookupOutcome:
-        """Submit ``req`` and wait for its result.
-
-        ``on_submitted(request_id)`` (sync or async) runs right after the submit, so a caller
-        can record the id before the wait. Costs 3 credits if the result is non-empty. At
-        most ``settings.max_concurrent_lookups`` lookups of this client run at once (the
-        others queue before their submit).
-        """
-        slots = self._lookup_slots()
-        if slots is None:
-            return await self._lookup(req, on_submitted)
-        async with slots:
-            return await self._lookup(req, on_submitted)
-
-    async def _lookup(self, req: LookupRequest, on_submitted: Optional[OnSubmitted]) -> LookupOutcome:
-        started = time.monotonic()
-        deadline = started + self.settings.lookup_timeout_s
-        job = await self._submit(req)
-        if on_submitted is not None:
-            maybe = on_submitted(job.request_id)
-            if inspect.isawaitable(maybe):
-                await maybe
-        if job.status == "failed":
-            reason = self._credentials.redact(job.error or "no reason given")
-            raise LookupFailed(job.request_id, reason, request=req)
-        if not (job.completed and job.result is not None):
-            try:
-                job = await self.wait(
-                    job.request_id, expected_type=req.interaction_type, request=req, deadline=deadline
-                )
-            except LookupTimedOut as exc:  # report the whole lookup's time, submit included
-                waited = time.monotonic() - started
-                raise LookupTimedOut(exc.request_id, waited, last_status=exc.last_status) from None
-        result = job.result
-        if result is None:  # parse_job never returns a completed job without one
-            raise UnknownResultShape("completed without a result", request_id=job.request_id)
-        credits = result.credits
-        logger.info(
-            "lookup %s request_id=%s: %d entries, %d credits",
-            req.describe(), job.request_id, len(result.interactions), credits,
-        )  # fmt: skip
-        return LookupOutcome(job.request_id, result, job.completed_on, credits)
 
     async def usage(self, month: Optional[int] = None, year: Optional[int] = None) -> Usage:
         """Credits used and left (``GET /usage``; free, synchronous)."""

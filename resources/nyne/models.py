@@ -212,14 +212,6 @@ class JobStatus:
 
 
 @dataclass(frozen=True)
-class LookupOutcome:
-    request_id: str
-    result: InteractionResult
-    completed_on: Optional[str]
-    credits: int  # 3 if the result is non-empty, else 0 (as the provider charges)
-
-
-@dataclass(frozen=True)
 class Usage:
     credits_used: Optional[int]
     requests_count: Optional[int]

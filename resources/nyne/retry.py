@@ -13,7 +13,7 @@ Caveat: the provider has no idempotency key, so a submit (POST) retried after a 
 dropped connection, a 5xx or an unreadable 202 would create a second job if the first attempt
 had created one before its answer was lost. The simulator (like a gateway failing in front of
 the API) creates no job on those faults; see README "Failure behaviour" for what the request
-ledger (``resources.ledger``) does and does not protect.
+ledger (``resources.lookups.ledger``) does and does not protect.
 """
 
 from __future__ import annotations

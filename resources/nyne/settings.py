@@ -25,7 +25,7 @@ class ClientSettings:
     poll_interval_s: float = 2.0  # delay before the first poll
     poll_backoff: float = 1.5  # each later delay is multiplied by this ...
     poll_max_interval_s: float = 30.0  # ... up to this cap
-    lookup_timeout_s: float = 3600.0  # deadline for submit + wait of one lookup
+    lookup_timeout_s: float = 3600.0  # deadline of the wait for one job's result (each submit's)
     max_retries: int = 5  # retries for 5xx / timeouts / dropped connections / bad bodies
     retry_base_s: float = 1.0
     retry_max_s: float = 60.0
@@ -37,8 +37,6 @@ class ClientSettings:
     # Extra wait added to every window so request-latency jitter cannot make the provider's
     # window see one request too many. None: 5 % of each window, at most 1 s.
     rate_safety_margin_s: Optional[float] = None
-    # Lookups of one client in flight at once (None: unbounded); the rest wait before submitting.
-    max_concurrent_lookups: Optional[int] = None
 
     def __post_init__(self) -> None:
         positive = (

@@ -38,15 +38,16 @@ def social_graph_export(context: dg.AssetExecutionContext,
     """The current social graph for Gephi: accounts (with their profile, degrees, PageRank and
     follow community) and the follows and replies between them.
 
-    Reads the marts of the dbt target ``$SOCIAL_DBT_TARGET`` (default ``duckdb``: the file
-    ``$SOCIAL_WAREHOUSE`` or ``<data>/warehouse.duckdb``; ``postgres``: ``SOCIAL_PG_*``, schema
-    ``$SOCIAL_PG_SCHEMA``), read-only. Writes ``<data>/exports/social_graph.graphml``, ``.gexf``
+    Reads the marts of the dbt target the code location was loaded with (``duckdb``: the
+    warehouse file; ``postgres``: ``SOCIAL_PG_*``, schema ``$SOCIAL_PG_SCHEMA``), read-only
+    (``resources.settings`` says where each is). Writes ``<data>/exports/social_graph.graphml``, ``.gexf``
     and ``.png``, each atomically, replacing the previous export.
     """
-    target = os.environ.get("SOCIAL_DBT_TARGET") or "duckdb"
-    with connect_warehouse(target, storage.root()) as conn:
+    settings = storage.settings()
+    target = settings.dbt_target
+    with connect_warehouse(settings) as conn:
         graph = load_graph(conn)
-    paths = export_paths(storage.root())
+    paths = export_paths(settings.data_dir)
     write_graphml(graph, paths["graphml"])
     write_gexf(graph, paths["gexf"])
     draw_png(graph, paths["png"])

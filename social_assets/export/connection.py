@@ -1,9 +1,8 @@
 """A read-only connection to the warehouse the dbt project built: DuckDB or PostgreSQL.
 
-Settings come from the environment when called (never at import):
+Which warehouse, and where, is ``resources.settings.Settings``:
 
-- ``duckdb``: the file ``$SOCIAL_WAREHOUSE``, else ``<data_dir>/warehouse.duckdb``; schema
-  ``main``. Read-only, so it never takes DuckDB's single writer lock, but it cannot open while
+- ``duckdb``: the file ``settings.warehouse_path``; schema ``main``. Read-only, so it never takes DuckDB's single writer lock, but it cannot open while
   a writer (a dbt build) holds the file: the asset shares the ``warehouse`` pool with dbt.
 - ``postgres``: ``SOCIAL_PG_HOST/PORT/USER/PASSWORD/DB`` (through ``resources.postgres``, the
   same settings the dbt profile reads), schema ``$SOCIAL_PG_SCHEMA`` (default ``analytics``),
@@ -15,7 +14,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-TARGETS = ("duckdb", "postgres")
+from resources.settings import DBT_TARGETS, Settings
+
 DEFAULT_PG_SCHEMA = "analytics"
 
 
@@ -27,21 +27,16 @@ class WarehouseNotFound(Exception):
         self.path = path
 
 
-def duckdb_path(data_dir: Path) -> Path:
-    """``$SOCIAL_WAREHOUSE``, else ``<data_dir>/warehouse.duckdb``."""
-    configured = os.environ.get("SOCIAL_WAREHOUSE")
-    return Path(configured).expanduser() if configured else Path(data_dir) / "warehouse.duckdb"
-
-
 @contextlib.contextmanager
-def connect_warehouse(target: str, data_dir: Path) -> Iterator:
-    """A DB-API connection to the marts of dbt target ``target`` (``duckdb`` or ``postgres``),
-    read-only, closed when the block ends. Raises ``WarehouseNotFound`` for a missing DuckDB
-    file and ``ValueError`` for an unknown target."""
+def connect_warehouse(settings: Settings) -> Iterator:
+    """A DB-API connection to the marts of ``settings.dbt_target`` (``duckdb`` or
+    ``postgres``), read-only, closed when the block ends. Raises ``WarehouseNotFound`` for a
+    missing DuckDB file and ``ValueError`` for an unknown target."""
+    target = settings.dbt_target
     if target == "duckdb":
         import duckdb
 
-        path = duckdb_path(data_dir)
+        path = settings.warehouse_path
         if not path.is_file():
             raise WarehouseNotFound(path)
         conn = duckdb.connect(str(path), read_only=True)
@@ -54,7 +49,7 @@ def connect_warehouse(target: str, data_dir: Path) -> Iterator:
             cursor.execute("select set_config('search_path', %s, false)",
                            (os.environ.get("SOCIAL_PG_SCHEMA") or DEFAULT_PG_SCHEMA,))
     else:
-        raise ValueError(f"unknown warehouse target {target!r}: expected one of {TARGETS}")
+        raise ValueError(f"unknown warehouse target {target!r}: expected one of {DBT_TARGETS}")
     try:
         yield conn
     finally:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import replace
 from pathlib import Path
+
+from resources.target_list import (MAX_BYTES, TargetFileMissing, TargetFileUnreadable,
+                                   read_target_bytes, too_large)
 
 from .csv_rows import csv_rows, looks_like_csv
 from .model import RejectedRow, Target, TargetList, TargetListError
 from .values import describe_char
 from .yaml_rows import yaml_rows
 
-MAX_BYTES = 10 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -54,38 +55,16 @@ def parse_targets(data: bytes | str, *, name: str = "targets.yaml") -> TargetLis
 
 
 def read_target_file(path: str | os.PathLike) -> TargetList:
-    """``parse_targets`` of the file at ``path``; ``TargetListError`` naming the path when it is
-    missing, a directory, unreadable or over 10 MB (checked before reading it)."""
+    """``parse_targets`` of the file at ``path`` (read by ``read_target_bytes``: never a FIFO,
+    never more than 10 MB); ``TargetListError`` naming the path for any file it refuses."""
     name = os.fspath(path)
     try:
-        info = os.stat(name)
-        if stat.S_ISDIR(info.st_mode):
-            raise TargetListError("is a directory, not a target list file", name=name)
-        if info.st_size > MAX_BYTES:
-            raise TargetListError(_too_large(info.st_size), name=name)
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
+        data = read_target_bytes(name)
+    except TargetFileMissing:
         raise TargetListError("no such file", name=name) from None
-    except OSError as exc:
-        raise TargetListError(f"cannot be read: {exc.strerror or exc}", name=name) from None
+    except TargetFileUnreadable as exc:
+        raise TargetListError(exc.reason, name=name) from None
     return parse_targets(data, name=name)
-
-
-def refuse_oversized(path: str | os.PathLike) -> None:
-    """``TargetListError`` naming ``path`` when it is a file over ``MAX_BYTES``, for a reader
-    to call before reading the file whole; a missing or unreadable path passes (reading it
-    says what is wrong)."""
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        return
-    if size > MAX_BYTES:
-        raise TargetListError(_too_large(size), name=os.fspath(path))
-
-
-def _too_large(size: int) -> str:
-    return f"is {size:,} bytes, more than the {MAX_BYTES:,} bytes (10 MB) a target list may have"
 
 
 def _wide_encoding(raw: bytes) -> str | None:
@@ -111,7 +90,7 @@ def _decode(data: bytes | str, name: str) -> str:
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         if len(raw) > MAX_BYTES:
-            raise TargetListError(_too_large(len(raw)), name=name)
+            raise TargetListError(too_large(len(raw)), name=name)
         wide = _wide_encoding(raw)
         if wide:
             raise TargetListError(f"is {wide} text; save it as UTF-8", name=name)
@@ -131,7 +110,7 @@ def _decode(data: bytes | str, name: str) -> str:
             raise TargetListError(f"is not valid text: {exc.reason} at character {exc.start}",
                                   name=name) from None
         if size > MAX_BYTES:
-            raise TargetListError(_too_large(size), name=name)
+            raise TargetListError(too_large(size), name=name)
         text = data.removeprefix("\ufeff")
     else:
         raise TypeError(f"parse_targets takes bytes or str, got {type(data).__name__}")

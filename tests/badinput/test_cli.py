@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 from tests.badinput.conftest import bad_lines, junk, rejection_lines, set_cli_env, tree, write_hostile
 from tests.badinput.hostile import POST
 

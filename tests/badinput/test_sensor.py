@@ -7,7 +7,7 @@ import pytest
 
 from resources.target_list import TargetListResource
 from sensors.target_list import MAX_LOGGED_REJECTIONS
-from social_assets.definitions import defs
+from social_graph.definitions import defs
 from tests.badinput.conftest import (bad_lines, junk, rejection_lines, tick,
                                      write_hostile)
 from tests.badinput.hostile import GOOD_COLLECT, POST
@@ -83,15 +83,3 @@ def test_a_10_mb_list_of_junk_is_read_and_its_rejections_summed_up(
             f"to line {max(bad):,}, not logged one by one") in warnings[-1]
     assert (f"5 targets, 5 new partitions, 5 partitions to collect in 2 runs, {len(bad)} rows "
             "rejected") in err
-
-
-def test_a_fifo_as_the_target_list_is_refused_without_blocking_the_tick(tmp_path, instance):
-    import os
-
-    fifo = tmp_path / "targets.yaml"
-    os.mkfifo(fifo)  # reading it would wait for a writer forever
-    sensor = defs.resolve_sensor_def("target_list_sensor")
-    with dg.build_sensor_context(instance=instance, resources={
-            "target_list": TargetListResource(path=str(fifo))}) as context:
-        result = sensor(context)  # a read would block here (pytest-timeout ends it at 300 s)
-    assert isinstance(result, dg.SkipReason) and "not a regular file" in result.skip_message

@@ -1,11 +1,12 @@
 """Files that are unusable as a whole, on disk, through every reader: ``read_target_file``, the
 sensor and ``social-graph collect`` each name the file and what is wrong with it, and nothing
 is registered, collected or written. Files that only look odd lose nothing."""
+import os
 import random
 
 import pytest
 
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 from social_assets.targets import TargetListError, read_target_file
 from tests.badinput.conftest import hostile, tick, tree
 
@@ -83,6 +84,21 @@ def test_a_file_over_the_size_limit_is_refused_naming_its_size(tmp_path, instanc
     assert str(path) in str(failed.value)
     assert main(["collect", "--targets", str(path), "--no-warehouse"]) == 2
     assert f"error: {path}: is {size}" in capsys.readouterr().err
+
+
+def test_a_fifo_is_refused_by_every_reader_without_waiting_for_a_writer(
+        tmp_path, instance, cli_env, capsys):
+    fifo = tmp_path / "targets.yaml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever (pytest-timeout: 300 s)
+    with pytest.raises(TargetListError, match="is not a regular file") as caught:
+        read_target_file(fifo)
+    assert caught.value.name == str(fifo)
+    with pytest.raises(Exception, match="is not a regular file") as failed:
+        tick(instance, fifo)
+    assert str(fifo) in str(failed.value)
+    assert instance.get_dynamic_partitions("accounts") == []
+    assert main(["collect", "--targets", str(fifo), "--with-simulator", "--no-warehouse"]) == 2
+    assert f"error: {fifo}: is not a regular file" in capsys.readouterr().err
 
 
 def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path, instance):

@@ -16,7 +16,7 @@ from resources.callbacks import CallbackInbox, callback_url
 from tests.callbacks.conftest import TOKEN, payload
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = ("import argparse, sys; from social_assets.cli import receive; "
+RUN = ("import argparse, sys; from social_graph.cli import receive; "
        "sys.exit(receive.run(argparse.Namespace(host='127.0.0.1', port=0, "
        "max_body_bytes=1 << 20)))")
 
@@ -68,7 +68,7 @@ def test_the_receive_command_with_a_weak_token_exits_2_without_printing_it(tmp_p
 def test_the_receive_subcommand_parses_its_options_with_safe_defaults():
     import argparse
 
-    from social_assets.cli import receive
+    from social_graph.cli import receive
 
     parser = argparse.ArgumentParser(prog="social-graph")
     receive.add_parser(parser.add_subparsers(dest="command"))

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from resources.callbacks import CallbackInbox, InvalidDelivery
-from resources.ledger.db import engine_for
+from resources.lookups.ledger.db import engine_for
 from tests.callbacks.conftest import payload
 
 ROOT = Path(__file__).resolve().parents[2]

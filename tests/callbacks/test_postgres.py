@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from resources.callbacks import CallbackInbox
-from resources.ledger.db import engine_for
+from resources.lookups.ledger.db import engine_for
 from tests.callbacks.conftest import payload
 from tests.postgres import scratch_database
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from resources.callbacks import CallbackInbox, CallbackReceiver, callback_url
-from resources.ledger.db import engine_for
+from resources.lookups.ledger.db import engine_for
 from tests.callbacks.conftest import TOKEN, payload
 
 

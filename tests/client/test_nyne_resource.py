@@ -3,8 +3,11 @@
 import dagster as dg
 import pytest
 
+from resources.lookups import open_lookups
+from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne import DEFAULT_BASE_URL, AuthenticationError, NyneClient
-from resources.nyne_api import NyneApi
+from resources.nyne_api import BUDGET_ENV, NyneApi
+from resources.settings import CALLBACK_BASE_ENV, CALLBACK_TOKEN_ENV, LEDGER_URL_ENV
 
 KEY, SECRET = "key-VISIBLE-NOWHERE-1", "secret-VISIBLE-NOWHERE-2"
 
@@ -24,15 +27,19 @@ def test_the_environment_is_read_at_run_time_then_the_default(monkeypatch):
     assert api.client().base_url == "http://sim:1234"
 
 
-def test_settings_carry_every_knob():
+def test_settings_carry_every_knob(monkeypatch, tmp_path):
+    for name in (BUDGET_ENV, CALLBACK_BASE_ENV, CALLBACK_TOKEN_ENV, LEDGER_URL_ENV):
+        monkeypatch.delenv(name, raising=False)
     api = NyneApi(api_key=KEY, api_secret=SECRET, poll_interval_s=0.1, poll_max_interval_s=0.5, lookup_timeout_s=9,
                   request_timeout_s=3, max_retries=2, rate_per_minute=10, rate_per_hour=100,
                   minute_window_s=1.0, hour_window_s=60.0, max_concurrent_lookups=3)  # fmt: skip
     s = api.settings()
     assert (s.poll_interval_s, s.poll_max_interval_s, s.lookup_timeout_s, s.request_timeout_s) == (0.1, 0.5, 9, 3)
-    assert (s.max_retries, s.max_concurrent_lookups) == (2, 3)
+    assert s.max_retries == 2
     assert s.rate_limits() == [(10, 1.0), (100, 60.0)]
     assert api.client().limiter.limits == [(10, 1.0), (100, 60.0)]
+    service = open_lookups(api, LedgerResource(), tmp_path, run_id="run-1")  # the run's lookups
+    assert service.max_in_flight == 3 and service.client.settings == s
 
 
 def test_max_results_outside_the_provider_range_is_refused_by_config():

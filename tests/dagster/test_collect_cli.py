@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 from tests.dagster.conftest import submits
 
 SECRET = "s3cret-Hygiene-7c41e9"

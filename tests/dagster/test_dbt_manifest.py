@@ -29,7 +29,7 @@ def test_the_code_location_loads_under_dagster_dev_without_the_venv_on_path(tmp_
     prepare_manifest()  # as `social-graph dev` does before starting `dagster dev`
     before = manifest.stat().st_mtime_ns
     result = subprocess.run(
-        [sys.executable, "-c", "import social_assets.definitions as d; print(len(list("
+        [sys.executable, "-c", "import social_graph.definitions as d; print(len(list("
          "d.defs.resolve_asset_graph().get_all_asset_keys())))"],
         cwd=REPO, env=_bare_env(tmp_path), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

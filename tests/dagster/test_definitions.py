@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from resources.target_list import TargetListResource
-from social_assets.definitions import build_definitions, defs
+from social_graph.definitions import build_definitions, defs
 from tests.dagster.conftest import run_keys
 
 

@@ -6,7 +6,7 @@ import threading
 
 import sqlalchemy as sa
 
-from social_assets.cli.instance import open_instance
+from social_graph.cli.instance import open_instance
 
 
 def test_several_openers_of_a_fresh_instance_all_get_it(tmp_path, monkeypatch):

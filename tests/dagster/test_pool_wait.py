@@ -4,8 +4,8 @@ import threading
 
 import dagster as dg
 
-from social_assets.cli.pools import SlotWatch, waiting_message
-from social_assets.cli.reaper import PROCESS_TAG
+from social_graph.cli.pools import SlotWatch, waiting_message
+from social_graph.cli.reaper import PROCESS_TAG
 
 
 def test_a_wait_for_a_held_slot_names_the_holder_and_how_to_free_it():

@@ -3,7 +3,7 @@
 import pytest
 
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 from tests.dagster.conftest import submits
 from tests.postgres import scratch_database
 

@@ -4,7 +4,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
-from resources.ledger.resource import LedgerResource
+from resources.lookups.ledger.resource import LedgerResource
 from resources.target_list import TargetListResource
 from social_assets.accounts import account_edges
 from social_assets.parquet import EDGE_SCHEMA, REPLIERS_SCHEMA

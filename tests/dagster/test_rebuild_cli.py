@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from social_assets.cli.main import main
-from social_assets.landing import landing_dir
+from social_graph.cli.main import main
+from resources.lookups.landing import landing_dir
 from tests.dagster.test_collect_cli import env  # noqa: F401 - the simulator + env fixture
 
 

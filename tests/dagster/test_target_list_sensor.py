@@ -5,7 +5,7 @@ import pytest
 
 from resources.target_list import TargetListResource
 from sensors.target_list import target_list_sensor
-from social_assets.definitions import defs
+from social_graph.definitions import defs
 from tests.dagster.conftest import run_keys
 
 TARGETS = """\

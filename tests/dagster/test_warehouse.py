@@ -11,7 +11,7 @@ import pytest
 
 from resources.nyne import Interaction
 from sensors.warehouse import warehouse_sensor
-from social_assets.definitions import defs
+from social_graph.definitions import defs
 from tests.dbt.conftest import write_edge_snapshot, write_replies_snapshot
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}

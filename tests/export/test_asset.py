@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from resources.storage import SocialStorage
-from social_assets.cli.exports_server import serve_exports
+from social_graph.cli.exports_server import serve_exports
 from social_assets.export.asset import social_graph_export
 from tests.export.graphs import edges_of, nodes_of, png_size
 from tests.export.warehouse import EXPECTED_EDGES, EXPECTED_NODES, build_warehouse

@@ -4,6 +4,7 @@ import duckdb
 import networkx as nx
 import pytest
 
+from resources.settings import Settings
 from social_assets.export.connection import WarehouseNotFound, connect_warehouse
 from social_assets.export.files import write_gexf, write_graphml
 from social_assets.export.graph import load_graph
@@ -113,23 +114,23 @@ def test_the_duckdb_warehouse_is_data_dir_warehouse_duckdb_unless_social_warehou
         tmp_path, monkeypatch):
     monkeypatch.delenv("SOCIAL_WAREHOUSE", raising=False)
     build_warehouse(tmp_path / "warehouse.duckdb")
-    with connect_warehouse("duckdb", tmp_path) as conn:
+    with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="duckdb")) as conn:
         assert load_graph(conn).number_of_nodes() == len(EXPECTED_NODES)
     monkeypatch.setenv("SOCIAL_WAREHOUSE", str(tmp_path / "elsewhere.duckdb"))
     with pytest.raises(WarehouseNotFound) as missing:
-        with connect_warehouse("duckdb", tmp_path):
+        with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="duckdb")):
             pass
     assert missing.value.path == tmp_path / "elsewhere.duckdb"
 
 
 def test_the_connection_is_read_only(warehouse, tmp_path, monkeypatch):
     monkeypatch.setenv("SOCIAL_WAREHOUSE", str(warehouse))
-    with connect_warehouse("duckdb", tmp_path) as conn:
+    with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="duckdb")) as conn:
         with pytest.raises(duckdb.Error, match="read-only"):
             conn.execute("delete from dim_accounts")
 
 
 def test_an_unknown_target_is_refused_by_name(tmp_path):
     with pytest.raises(ValueError, match="'snowflake'"):
-        with connect_warehouse("snowflake", tmp_path):
+        with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="snowflake")):
             pass

@@ -9,6 +9,7 @@ import pytest
 
 from resources.storage import SocialStorage
 from social_assets.export.asset import social_graph_export
+from resources.settings import Settings
 from social_assets.export.connection import connect_warehouse
 from social_assets.export.graph import load_graph
 from tests.export.graphs import edges_of, nodes_of
@@ -55,7 +56,7 @@ def pg_warehouse(monkeypatch):
 
 
 def test_the_postgres_marts_give_the_same_graph_as_duckdb(pg_warehouse, tmp_path):
-    with connect_warehouse("postgres", tmp_path) as conn:
+    with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="postgres")) as conn:
         graph = load_graph(conn)
     assert nodes_of(graph) == EXPECTED_NODES
     assert edges_of(graph) == EXPECTED_EDGES
@@ -64,7 +65,7 @@ def test_the_postgres_marts_give_the_same_graph_as_duckdb(pg_warehouse, tmp_path
 def test_the_postgres_session_is_read_only(pg_warehouse, tmp_path):
     import psycopg2
 
-    with connect_warehouse("postgres", tmp_path) as conn:
+    with connect_warehouse(Settings.resolve(data_dir=tmp_path, dbt_target="postgres")) as conn:
         with pytest.raises(psycopg2.Error, match="read-only"):
             with conn.cursor() as cursor:
                 cursor.execute("delete from dim_accounts")

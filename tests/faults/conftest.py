@@ -15,12 +15,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from resources.ledger import RequestLedger, default_url
-from resources.ledger.resource import LedgerResource
+from resources.lookups.ledger import RequestLedger
+from resources.settings import Settings
+from resources.lookups.ledger.resource import LedgerResource
 from resources.storage import SocialStorage
 from simulator import SimulatorConfig, SimulatorServer
 from social_assets.accounts import account_edges
-from social_assets.landing import iter_landed, landing_dir, read_landed
+from resources.lookups.landing import iter_landed, landing_dir, read_landed
 from social_assets.posts import repliers
 from tests.dagster.conftest import nyne_for, submits, target_list_for
 
@@ -39,7 +40,7 @@ class Harness:
         return SocialStorage(data_dir=str(self.data))
 
     def ledger(self) -> RequestLedger:
-        return RequestLedger(default_url(self.data))
+        return RequestLedger(Settings.resolve(data_dir=self.data).ledger_url)
 
     def run(self, keys: list[str], *, posts: bool = False, collect=("followers", "following"),
             ledger_url=None, reuse_window_s: float = 0.0, tags=None, **nyne_overrides):

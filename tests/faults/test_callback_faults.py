@@ -14,7 +14,7 @@ import pytest
 
 from resources.callbacks import CallbackInbox, CallbackReceiver
 from resources.callbacks.urls import callback_url
-from resources.ledger import default_url
+from resources.settings import Settings
 
 KEYS = ["tw_janedoe", "tw_dagster_io"]
 TOKEN = secrets.token_urlsafe(24)
@@ -35,7 +35,7 @@ def _polls(sim) -> int:
      {"callback_duplicates": 1, "callback_early_progress": True, "callback_body": "data"}],
     indirect=True, ids=["envelope", "bare-data"])
 def test_duplicate_and_out_of_order_callbacks_complete_each_lookup_once(harness):
-    inbox = CallbackInbox(default_url(harness.data))
+    inbox = CallbackInbox(Settings.resolve(data_dir=harness.data).ledger_url)
     with CallbackReceiver(inbox, TOKEN) as receiver:
         result = harness.run(KEYS, callback_base_url=receiver.url, callback_token=TOKEN,
                              callback_backstop_poll_s=60.0)
@@ -54,7 +54,7 @@ def test_duplicate_and_out_of_order_callbacks_complete_each_lookup_once(harness)
 
 
 def test_callbacks_that_never_arrive_are_covered_by_the_backstop_poll(harness):
-    inbox = CallbackInbox(default_url(harness.data))
+    inbox = CallbackInbox(Settings.resolve(data_dir=harness.data).ledger_url)
     receiver = CallbackReceiver(inbox, TOKEN).start()
     url = receiver.url
     receiver.stop()  # the public URL answers nothing: every delivery is lost
@@ -67,7 +67,7 @@ def test_callbacks_that_never_arrive_are_covered_by_the_backstop_poll(harness):
 
 
 def test_a_failed_job_delivered_by_callback_is_a_clear_failure(harness):
-    inbox = CallbackInbox(default_url(harness.data))
+    inbox = CallbackInbox(Settings.resolve(data_dir=harness.data).ledger_url)
     with CallbackReceiver(inbox, TOKEN) as receiver:
         result = harness.run(["tw_no_such_user_cb"], collect=["followers"],
                              callback_base_url=receiver.url, callback_token=TOKEN,
@@ -82,7 +82,7 @@ def test_a_forged_completed_delivery_never_replaces_the_paid_result(harness):
     """Anyone holding the callback URL can post to it. A "completed" delivery with made-up
     rows, stored before the real one, must not become the snapshot: the API's answer is."""
     harness.sim.update(hold_jobs=True)  # the real job ends only once the forgery is stored
-    inbox = CallbackInbox(default_url(harness.data))
+    inbox = CallbackInbox(Settings.resolve(data_dir=harness.data).ledger_url)
     forged_rows = [{"username": f"forged_{i}", "relationship_type": "follower"} for i in range(3)]
     forgery: list[str] = []
 

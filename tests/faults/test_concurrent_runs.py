@@ -7,9 +7,10 @@ workers have), sharing the ledger's database: SQLite in the data folder, or Post
 import asyncio
 import threading
 
-from resources.ledger import RequestLedger, default_url, engine_for
+from resources.lookups.ledger import RequestLedger, engine_for
+from resources.settings import Settings
 from resources.nyne import LookupRequest
-from social_assets.durable import DurableLookups
+from resources.lookups.fetch import DurableLookups
 from tests.dagster.conftest import nyne_for, submits
 from tests.postgres import scratch_database
 
@@ -45,7 +46,7 @@ def _race(sim, url: str, landing, runs: int = 4) -> list:
 
 
 def test_four_runs_at_once_submit_the_lookup_once_on_sqlite(harness, tmp_path):
-    results = _race(harness.sim, default_url(tmp_path / "data"), tmp_path / "data" / "landing")
+    results = _race(harness.sim, Settings.resolve(data_dir=tmp_path / "data").ledger_url, tmp_path / "data" / "landing")
     assert len(submits(harness.sim)) == 1
     assert len({r.landed.request_id for r in results}) == 1
     assert sum(not r.resumed for r in results) == 1  # one run bought it, three picked it up

@@ -54,7 +54,7 @@ def test_a_collect_killed_during_the_build_takes_its_dbt_along_and_blocks_nothin
         env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"),
                "SOCIAL_DATA_DIR": str(tmp_path / "data"), "NYNE_BASE_URL": sim.url,
                "NYNE_API_KEY": sim.config.api_key, "NYNE_API_SECRET": sim.config.api_secret}
-        command = [sys.executable, "-m", "social_assets.cli.main", "collect", "--targets",
+        command = [sys.executable, "-m", "social_graph.cli.main", "collect", "--targets",
                    str(tmp_path / "targets.yaml")]
         first = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True, start_new_session=True)

@@ -5,8 +5,8 @@ A run can stop after archiving an answer and before the ledger records it: the r
 which may have forgotten the job by then (404), and not buy it again.
 """
 
-from resources.ledger import engine_for
-from resources.ledger.ledger import DONE, SUBMITTED, lookups
+from resources.lookups.ledger import engine_for
+from resources.lookups.ledger.ledger import DONE, SUBMITTED, lookups
 from simulator import SimulatorConfig, SimulatorServer
 from tests.faults.conftest import SIM, Harness
 

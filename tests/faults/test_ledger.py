@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from resources.ledger import CreditBudgetExceeded, RequestLedger, default_url, engine_for
-from resources.ledger.ledger import ABANDONED, lookups
+from resources.lookups.ledger import CreditBudgetExceeded, RequestLedger, engine_for
+from resources.settings import Settings
+from resources.lookups.ledger.ledger import ABANDONED, lookups
 
 PARAMS = {"platform": "twitter", "interaction_type": "followers", "username": "janedoe",
           "tweet_id": None, "max_results": 1000}
@@ -16,7 +17,7 @@ PARAMS = {"platform": "twitter", "interaction_type": "followers", "username": "j
 
 @pytest.fixture
 def ledger(tmp_path) -> RequestLedger:
-    return RequestLedger(default_url(tmp_path))
+    return RequestLedger(Settings.resolve(data_dir=tmp_path).ledger_url)
 
 
 def _acquire(ledger, run="run-1", budget=None, params=PARAMS):
@@ -50,7 +51,7 @@ def test_a_claim_whose_process_died_is_taken_over(ledger):
 
 
 def test_a_request_older_than_its_time_to_live_is_not_resumed(tmp_path):
-    ledger = RequestLedger(default_url(tmp_path), ttl_s=60)
+    ledger = RequestLedger(Settings.resolve(data_dir=tmp_path).ledger_url, ttl_s=60)
     claim = _acquire(ledger)
     ledger.submitted(claim.entry.id, "req-old")
     with engine_for(ledger.url).begin() as conn:

@@ -7,10 +7,11 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from resources.ledger import RequestLedger, default_url
+from resources.lookups.ledger import RequestLedger
+from resources.settings import Settings
 from resources.nyne import LookupRequest
-from social_assets.durable import DurableLookups
-from social_assets.journal import JOURNAL_FILE, RequestJournal
+from resources.lookups.fetch import DurableLookups
+from resources.lookups.journal import JOURNAL_FILE, RequestJournal
 from tests.dagster.conftest import nyne_for, submits
 
 REQUEST = LookupRequest(platform="twitter", interaction_type="followers", username="janedoe",
@@ -45,7 +46,7 @@ def _fetch(sim, ledger, journal, run_id, **settings):
 
 
 def test_a_ledger_that_refuses_the_write_for_a_while_is_retried(harness):
-    url = default_url(harness.data)
+    url = Settings.resolve(data_dir=harness.data).ledger_url
     journal = RequestJournal(harness.data / JOURNAL_FILE)
     ledger = DownLedger(url, times=3)
     fetched = _fetch(harness.sim, ledger, journal, "run-1", ledger_write_deadline_s=60.0)
@@ -56,7 +57,7 @@ def test_a_ledger_that_refuses_the_write_for_a_while_is_retried(harness):
 
 
 def test_a_ledger_down_for_the_whole_run_loses_no_request_id(harness):
-    url = default_url(harness.data)
+    url = Settings.resolve(data_dir=harness.data).ledger_url
     journal = RequestJournal(harness.data / JOURNAL_FILE)
     try:
         _fetch(harness.sim, DownLedger(url, times=10**6), journal, "run-1",

@@ -21,7 +21,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.landing import iter_landed, read_landed
+from resources.lookups.landing import iter_landed, read_landed
 from tests.postgres import connect, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ NUL_BIO, CUT_NAME, BELL_USER = "line one\x00line two", "Cut emoji \ufffd", "bell
 
 
 def _cli(args, env, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "social_assets.cli.main", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "social_graph.cli.main", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=600)
 
 

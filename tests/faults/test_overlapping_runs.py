@@ -13,9 +13,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from resources.ledger import RequestLedger, default_url
+from resources.lookups.ledger import RequestLedger
+from resources.settings import Settings
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.cli.reaper import PROCESS_TAG
+from social_graph.cli.reaper import PROCESS_TAG
 from social_assets.plan import REFRESH_TAG
 from tests.dagster.conftest import submits
 from tests.faults.test_sigkill import FIRST_RUN, LOOKUPS, TARGETS, _collect, _submitted
@@ -40,7 +41,7 @@ def _wait(what: str, done, processes, deadline_s: float = 120.0) -> None:
 
 def test_a_collection_started_while_another_buys_the_same_lookups_pays_nothing(tmp_path):
     (tmp_path / "targets.yaml").write_text(TARGETS)
-    ledger_url = default_url(tmp_path / "data")
+    ledger_url = Settings.resolve(data_dir=tmp_path / "data").ledger_url
     with SimulatorServer(SimulatorConfig(time_scale=0.01, latency_s=(1.0, 2.0)), port=0) as sim:
         sim.update(hold_jobs=True)
         first = _collect(tmp_path, sim)

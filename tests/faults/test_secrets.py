@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from resources.callbacks import CallbackInbox, CallbackReceiver
-from resources.ledger import default_url
+from resources.settings import Settings
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 
 KEY, SECRET = "key-Hygiene-0b6a53d1", "s3cret-Hygiene-91f0c2aa"
 TOKEN = "tok_Hygiene-5e2d8c0f7a914b"
@@ -45,7 +45,7 @@ def secret_env(tmp_path, monkeypatch):
     config = SimulatorConfig(time_scale=0.01, latency_s=(1.0, 2.0), api_key=KEY, api_secret=SECRET,
                              callback_duplicates=1, callback_early_progress=True)
     with SimulatorServer(config, port=0) as sim:
-        inbox = CallbackInbox(default_url(tmp_path / "data"))
+        inbox = CallbackInbox(Settings.resolve(data_dir=tmp_path / "data").ledger_url)
         with CallbackReceiver(inbox, TOKEN) as receiver:
             for name, value in {"DAGSTER_HOME": tmp_path / "home", "SOCIAL_DATA_DIR": tmp_path / "data",
                                 "NYNE_BASE_URL": sim.url, "NYNE_API_KEY": KEY,

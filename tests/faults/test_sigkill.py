@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from resources.ledger import RequestLedger, default_url
+from resources.lookups.ledger import RequestLedger
+from resources.settings import Settings
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.landing import iter_landed, read_landed
+from resources.lookups.landing import iter_landed, read_landed
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = """targets:
@@ -34,7 +35,7 @@ def _collect(tmp_path: Path, sim: SimulatorServer) -> subprocess.Popen:
            "SOCIAL_DATA_DIR": str(tmp_path / "data"), "NYNE_BASE_URL": sim.url,
            "NYNE_API_KEY": sim.config.api_key, "NYNE_API_SECRET": sim.config.api_secret}
     return subprocess.Popen(
-        [sys.executable, "-m", "social_assets.cli.main", "collect", "--targets",
+        [sys.executable, "-m", "social_graph.cli.main", "collect", "--targets",
          str(tmp_path / "targets.yaml"), "--no-warehouse"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
@@ -49,7 +50,7 @@ def _submitted(ledger_url: str) -> int:
 
 def test_a_collection_killed_after_its_first_submit_resumes_and_pays_once(tmp_path):
     (tmp_path / "targets.yaml").write_text(TARGETS)
-    ledger_url = default_url(tmp_path / "data")
+    ledger_url = Settings.resolve(data_dir=tmp_path / "data").ledger_url
     # Jobs take 2 to 3 s: the kill lands while the first requests are still pending.
     with SimulatorServer(SimulatorConfig(time_scale=1.0, latency_s=(2.0, 3.0)), port=0) as sim:
         first = _collect(tmp_path, sim)

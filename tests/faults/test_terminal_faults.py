@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from resources.ledger.ledger import DONE, EXPIRED, FAILED, LANDED
+from resources.lookups.ledger.ledger import DONE, EXPIRED, FAILED, LANDED
 
 
 def test_a_failed_job_names_the_target_and_the_apis_reason_and_costs_nothing(harness):

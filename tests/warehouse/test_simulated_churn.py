@@ -4,7 +4,7 @@ follower_changes and fct_follows say exactly how."""
 import duckdb
 
 from simulator import SimulatorConfig, SimulatorServer
-from social_assets.cli.main import main
+from social_graph.cli.main import main
 
 
 def _followers(sim, epoch):

@@ -1,6 +1,7 @@
-"""Lookups that are paid for once and never lost: the ledger, the landing archive, callbacks.
+"""One lookup, paid for once and never lost: the ledger, the landing archive, callbacks.
 
-``DurableLookups.fetch(target, request)`` gives the landed result of one lookup:
+``DurableLookups.fetch(target, request)`` gives the landed result of one lookup (the
+``LookupService`` runs many of them at once):
 
 1. ``acquire`` in the ledger: a landed result waiting to be used is reused (no API call), and
    so is a done one that landed since ``reuse_since`` (another run bought it while this one
@@ -9,16 +10,14 @@
    again; a lookup another live process is submitting is waited for; otherwise we claim it
    (within the run's credit budget).
 2. Submit, then record the ``request_id`` in the journal and the ledger before the first poll
-   (``social_assets.journal``: the ledger write is retried, the journal reconciled).
-3. Wait: for a delivered callback (checked often in the inbox, a local read) with polls of the
-   API as a slow backstop; without callbacks, polls with back-off. A delivery only says when
-   to look: the result is the API's answer to a poll (free), since anyone holding the callback
-   URL can post one.
+   (``resources.lookups.journal``: the ledger write is retried, the journal reconciled).
+3. Wait for the final answer (``resources.lookups.waiting``: polls with back-off, or a
+   delivered callback confirmed by a poll, with polls as a slow backstop).
 4. Archive the answer's exact bytes in ``landing/`` and mark the row landed, before anything
    parses it. A 404 on poll (the request expired) resubmits once; a ``failed`` job is a
    ``LookupFailed`` naming the target and the API's reason.
 
-The caller turns the record into Parquet (``social_assets.snapshots``) and calls ``done``.
+The caller turns the record into rows (``social_assets.snapshots``) and calls ``done``.
 """
 
 from __future__ import annotations
@@ -30,13 +29,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from resources.ledger import Entry, RequestLedger
-from resources.ledger.ledger import DONE, LANDED
-from resources.nyne import (JobStatus, LookupFailed, LookupRequest, NyneClient,
-                            RequestNotFound)
-from resources.nyne.waiting import wait_for_job
-from social_assets.journal import RequestJournal, record_submitted
-from social_assets.landing import Landed, charged_credits, land, landing_path, read_landed
+from resources.lookups.journal import RequestJournal, record_submitted
+from resources.lookups.landing import Landed, land, landing_path, read_landed
+from resources.lookups.ledger import Entry, RequestLedger
+from resources.lookups.ledger.ledger import DONE, LANDED
+from resources.lookups.waiting import wait_for_answer
+from resources.nyne import LookupFailed, LookupRequest, NyneClient, RequestNotFound, charged_credits
 
 if TYPE_CHECKING:
     from resources.callbacks.inbox import CallbackInbox
@@ -157,7 +155,9 @@ class DurableLookups:
         request_id = entry.request_id
         assert request_id, "a submitted ledger row has a request id"
         try:
-            body, via = await self._wait(request_id, request)
+            body, via = await wait_for_answer(
+                self.client, request_id, request, inbox=self.inbox,
+                backstop_poll_s=self.backstop_poll_s, inbox_check_s=self.inbox_check_s)
         except LookupFailed as exc:
             self.ledger.failed(entry.id, exc.reason)
             raise LookupFailed(request_id, f"{exc.reason} (target {target})",
@@ -168,70 +168,6 @@ class DurableLookups:
         credits = charged_credits(body)
         self.ledger.landed(entry.id, credits)
         return read_landed(landing_path(self.landing, request_id))
-
-    async def _wait(self, request_id: str, request: LookupRequest) -> tuple[str, str]:
-        """The final answer's body and how it came: polls with the client's back-off and
-        deadline (``wait_for_job``), or, with an inbox, its delivery, whichever comes first;
-        the polls are then only a slow backstop (every ``backstop_poll_s``)."""
-        bodies: list[bytes] = []
-        poll = self._recording_poll(bodies)
-        settings = self.client.settings
-        if self.inbox is not None:
-            settings = replace(settings, poll_interval_s=self.backstop_poll_s,
-                               poll_max_interval_s=self.backstop_poll_s)
-        polling = asyncio.ensure_future(wait_for_job(
-            poll, request_id, settings, redact=self.client.redact, request=request))
-        tasks = {polling}
-        if self.inbox is not None:
-            tasks.add(asyncio.ensure_future(self._delivered(request_id, request)))
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-        # Both may end at once: an answer beats the other's error.
-        finished = next((t for t in done if t.exception() is None), next(iter(done)))
-        if finished is polling:
-            finished.result()  # LookupFailed, LookupTimedOut, RequestNotFound, ...
-            return bodies[-1].decode("utf-8"), "poll"
-        return await self._confirmed(request_id, request), "callback"
-
-    async def _confirmed(self, request_id: str, request: LookupRequest) -> str:
-        """The API's own answer once a delivery said the job ended. Anyone holding the
-        callback URL can post a delivery, so its body is never the result: a poll (free)
-        is, and a delivery the API does not bear out is a wake-up that came early."""
-        bodies: list[bytes] = []
-        poll = self._recording_poll(bodies)
-        job = await poll(request_id)
-        if job.status == "failed":
-            raise LookupFailed(request_id, self.client.redact(job.error or "no reason given"),
-                               request=request)
-        if not job.completed:
-            logger.warning("request %s: a callback said it ended, the API says %s; polling",
-                           request_id, job.status)
-            await wait_for_job(poll, request_id, self.client.settings,
-                               redact=self.client.redact, request=request)
-        return bodies[-1].decode("utf-8")
-
-    def _recording_poll(self, bodies: list[bytes]):
-        """A poll for ``wait_for_job`` that keeps each answer's exact bytes in ``bodies``
-        (parsed after landing, not here)."""
-        async def poll(rid: str, **_: Any) -> JobStatus:
-            job, raw = await self.client.poll_raw(rid)
-            bodies.append(raw)
-            return job
-
-        return poll
-
-    async def _delivered(self, request_id: str, request: LookupRequest) -> None:
-        """Returns once the receiver has stored a delivery saying the request ended (completed
-        or failed); what it says is then confirmed with the API (``_confirmed``)."""
-        assert self.inbox is not None
-        while True:
-            delivery = self.inbox.get(request_id)
-            if delivery is not None and delivery.is_terminal:
-                return
-            await asyncio.sleep(self.inbox_check_s)
 
 
 def lookup_params(request: LookupRequest) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import dagster as dg
 from dagster._utils.concurrency import ConcurrencyKeyInfo
 
-from social_assets.cli.reaper import PROCESS_TAG
+from social_graph.cli.reaper import PROCESS_TAG
 
 
 def holders(instance: dg.DagsterInstance, pool: str, *, but: str | None = None,

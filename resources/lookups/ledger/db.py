@@ -1,4 +1,5 @@
-"""The ledger's database: SQLite under ``$SOCIAL_DATA_DIR`` by default, PostgreSQL when configured.
+"""The ledger's database: SQLite in the data dir by default, PostgreSQL when configured
+(``resources.settings`` resolves the URL).
 
 One SQLAlchemy engine per URL and process. SQLite is opened in WAL mode with a long busy timeout
 and every transaction starts ``BEGIN IMMEDIATE``, so writers in several processes (run workers,
@@ -12,7 +13,6 @@ callback or a recorded ``request_id`` survives a crash of the machine, not only 
 
 from __future__ import annotations
 
-import os
 import threading
 import zlib
 from pathlib import Path
@@ -21,16 +21,8 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-LEDGER_URL_ENV = "SOCIAL_LEDGER_URL"
-LEDGER_FILE = "ledger.sqlite"
-
 _engines: dict[str, sa.Engine] = {}
 _lock = threading.Lock()
-
-
-def default_url(data_root: Path) -> str:
-    """``$SOCIAL_LEDGER_URL`` if set, else a SQLite file in the data directory."""
-    return os.environ.get(LEDGER_URL_ENV) or f"sqlite:///{data_root / LEDGER_FILE}"
 
 
 def describe(url: str) -> str:

@@ -71,7 +71,7 @@ def lookup_key(params: dict[str, Any]) -> str:
 
 
 class RequestLedger:
-    """The ledger in one database (see ``resources.ledger.db``). Every method is one transaction."""
+    """The ledger in one database (see ``resources.lookups.ledger.db``). Every method is one transaction."""
 
     def __init__(self, url: str, *, ttl_s: float = 86400.0, claim_timeout_s: float = 900.0):
         self.url = url

@@ -8,7 +8,9 @@ from typing import Any, Optional
 import dagster as dg
 from pydantic import Field
 
-from .db import LEDGER_URL_ENV, default_url, describe
+from resources.settings import LEDGER_URL_ENV, Settings
+
+from .db import describe
 from .ledger import RequestLedger
 
 
@@ -42,7 +44,7 @@ class LedgerResource(dg.ConfigurableResource):
             yield name, (describe(value) if name == "url" and value else value)
 
     def resolved_url(self, data_root: Path) -> str:
-        return self.url or default_url(data_root)
+        return Settings.resolve(data_dir=data_root, ledger_url=self.url).ledger_url
 
     def open(self, data_root: Path) -> RequestLedger:
         return RequestLedger(self.resolved_url(data_root), ttl_s=self.request_ttl_s,

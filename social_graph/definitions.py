@@ -1,6 +1,8 @@
 """The code location: every asset, job, sensor, schedule and resource, assembled once.
 
-``workspace.yaml`` loads ``defs`` from here. Nothing here touches the network; the dbt
+``workspace.yaml`` loads ``defs`` from here. It sits above every layer it assembles
+(``resources`` -> ``social_assets`` -> ``sensors`` -> here), so none of them imports it.
+Nothing here touches the network; the dbt
 manifest must exist (``make`` runs ``dbt parse``; under ``dagster dev`` a stale one is parsed
 again on load: ``social_assets.dbt_project``).
 """
@@ -10,7 +12,7 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from resources.ledger.resource import LedgerResource
+from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne_api import NyneApi
 from resources.postgres import PostgresWarehouse
 from resources.storage import SocialStorage
@@ -19,19 +21,24 @@ from sensors.refresh import DEFAULT_REFRESH_CRON, refresh_schedules
 from sensors.target_list import target_list_sensor
 from sensors.warehouse import warehouse_sensor
 from social_assets.accounts import account_edges
-from social_assets.dbt_project import DBT_EXECUTABLE, DBT_TARGET, dbt_project
+from resources.settings import resolve_dbt_target
+from social_assets.dbt_project import DBT_EXECUTABLE, dbt_project
 from social_assets.export.asset import social_graph_export
 from social_assets.jobs import accounts_job, posts_job, warehouse_job
 from social_assets.posts import repliers
 from social_assets.postgres_raw import postgres_raw
-from social_assets.warehouse import social_graph_dbt
+from social_assets.warehouse import build_dbt_assets
 
 
-def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
-    # A schedule's cron is part of its definition, so it is read when the code location loads.
+def build_definitions(refresh_cron: str | None = None,
+                      dbt_target: str | None = None) -> dg.Definitions:
+    # A schedule's cron is part of its definition, and the dbt target decides which assets
+    # exist (the PostgreSQL loader), so both are read when the code location loads; the runs
+    # get that same target through the storage resource.
     cron = refresh_cron or os.environ.get("SOCIAL_REFRESH_CRON") or DEFAULT_REFRESH_CRON
-    assets = [account_edges, repliers, social_graph_dbt, social_graph_export]
-    if DBT_TARGET == "postgres":
+    target = resolve_dbt_target(dbt_target)
+    assets = [account_edges, repliers, build_dbt_assets(target), social_graph_export]
+    if target == "postgres":
         assets.append(postgres_raw)
     return dg.Definitions(
         assets=assets,
@@ -46,10 +53,10 @@ def build_definitions(refresh_cron: str | None = None) -> dg.Definitions:
             # The credentials come from $NYNE_API_KEY/$NYNE_API_SECRET when a run starts, never
             # from config: any other setting may be given in run config without them.
             "nyne": NyneApi(),
-            "storage": SocialStorage(),
+            "storage": SocialStorage(dbt_target=target),
             "ledger": LedgerResource(),
             "target_list": TargetListResource(),
-            "dbt": DbtCliResource(project_dir=dbt_project, target=DBT_TARGET,
+            "dbt": DbtCliResource(project_dir=dbt_project, target=target,
                                   dbt_executable=DBT_EXECUTABLE),
             "postgres": PostgresWarehouse(),
         },

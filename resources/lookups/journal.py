@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from resources.ledger import Entry, RequestLedger
+from resources.lookups.ledger import Entry, RequestLedger
 
 logger = logging.getLogger(__name__)
 JOURNAL_FILE = "request_journal.jsonl"

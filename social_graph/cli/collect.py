@@ -18,8 +18,8 @@ from typing import Callable
 
 import dagster as dg
 
-from social_assets.cli.pools import SlotWatch
-from social_assets.cli.reaper import process_tag, reap_dead_runs
+from social_graph.cli.pools import SlotWatch
+from social_graph.cli.reaper import process_tag, reap_dead_runs
 from social_assets.lookups import API_POOL
 from social_assets.partitions import BY_NAME
 from social_assets.plan import (RAW_ASSETS, REFRESH_TAG, WANTED_SINCE_TAG, PlannedRun,

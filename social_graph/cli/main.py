@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
     _simulator_options(dev, default_on=True)
 
-    from social_assets.cli import receive
+    from social_graph.cli import receive
 
     receive.add_parser(sub)
     reb = sub.add_parser("rebuild", help="regenerate the raw Parquet tables from landing/, "
@@ -89,11 +89,12 @@ def _embedded_simulator(enabled: bool, time_scale: float):
 
 def _collect(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for this output
-    from social_assets.cli.collect import build_warehouse, collect
-    from social_assets.cli.instance import ensure_dagster_home, open_instance
+    from social_graph.cli.collect import build_warehouse, collect
+    from social_graph.cli.instance import ensure_dagster_home, open_instance
+    from resources.target_list import resolve_targets_path
     from social_assets.targets import TargetListError, read_target_file
 
-    path = Path(args.targets or os.environ.get("SOCIAL_TARGETS_FILE") or DEFAULT_TARGETS)
+    path = resolve_targets_path(args.targets)
     try:
         targets = read_target_file(path)
     except TargetListError as exc:
@@ -106,8 +107,8 @@ def _collect(args: argparse.Namespace) -> int:
             print(f"error: {' and '.join(missing)} not set (or use --with-simulator)",
                   file=sys.stderr)
             return 2
-        from social_assets.definitions import defs
-        from resources.storage import SocialStorage
+        from social_graph.definitions import defs
+        from resources.settings import Settings
 
         with open_instance() as instance:
             print(f"target list: {path.resolve()}", flush=True)
@@ -118,7 +119,7 @@ def _collect(args: argparse.Namespace) -> int:
                 build_warehouse(defs, instance, summary, say=say)
         if sim is not None:
             print(f"simulator charged {sim.credits_used} credits", flush=True)
-    print("\n".join(summary.lines(SocialStorage().root(), home)))
+    print("\n".join(summary.lines(Settings.resolve().data_dir, home)))
     if summary.failures:
         print(f"error: {len(summary.failures)} target(s) failed: "
               f"{', '.join(sorted(summary.failures))}", file=sys.stderr)
@@ -128,11 +129,11 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    from resources.storage import SocialStorage
-    from social_assets.landing import landing_dir
+    from resources.settings import Settings
+    from resources.lookups.landing import landing_dir
     from social_assets.rebuild import rebuild
 
-    root = SocialStorage().root()
+    root = Settings.resolve().data_dir
     landing = Path(args.landing) if args.landing else landing_dir(root)
     if not landing.is_dir():
         print(f"error: no landing folder at {landing}", file=sys.stderr)
@@ -150,9 +151,9 @@ def _warehouse_built(instance) -> bool:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from resources.storage import SocialStorage
-    from social_assets.cli.exports_server import serve_exports
-    from social_assets.cli.instance import ensure_dagster_home
+    from resources.settings import Settings
+    from social_graph.cli.exports_server import serve_exports
+    from social_graph.cli.instance import ensure_dagster_home
     from social_assets.dbt_project import prepare_manifest
     from social_assets.export.asset import EXPORTS_URL_ENV, export_paths
 
@@ -173,7 +174,7 @@ def _dev(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         stack.enter_context(_embedded_simulator(args.with_simulator, args.sim_time_scale))
         if not os.environ.get(EXPORTS_URL_ENV):  # the export's picture, shown on its page
-            exports = export_paths(SocialStorage().root())["png"].parent
+            exports = export_paths(Settings.resolve().data_dir)["png"].parent
             os.environ[EXPORTS_URL_ENV] = stack.enter_context(serve_exports(exports))
         for kind in ("sensor", "schedule"):  # on from the first tick: this is a dev instance
             subprocess.run([dagster, kind, "start", "--start-all", *workspace], check=True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-TOKEN_ENV = "SOCIAL_CALLBACK_TOKEN"
+from resources.settings import CALLBACK_TOKEN_ENV as TOKEN_ENV
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -37,10 +36,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     from resources.callbacks import CallbackInbox, check_token, serve_forever
     from resources.callbacks.receiver import DEFAULT_MAX_BODY
-    from resources.ledger.db import default_url, describe
-    from resources.storage import SocialStorage
+    from resources.lookups.ledger.db import describe
+    from resources.settings import Settings
 
-    token = os.environ.get(TOKEN_ENV, "")
+    settings = Settings.resolve()
+    token = settings.callback_token or ""
     try:
         if not token:
             raise ValueError(f"${TOKEN_ENV} is not set")
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if max_body <= 0:
         print("error: --max-body-bytes must be positive", file=sys.stderr)
         return 2
-    url = default_url(SocialStorage().root())
+    url = settings.ledger_url
     try:
         inbox = CallbackInbox(url)
     except Exception as exc:  # the type only: a driver's message may hold connection details

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
-from resources.ledger.processes import is_gone, this_process
+from resources.lookups.ledger.processes import is_gone, this_process
 
 PROCESS_TAG = "social/process"
 

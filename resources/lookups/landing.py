@@ -3,7 +3,7 @@
 One gzip file per request, ``<data>/landing/<request_id>.json.gz``, holding a small JSON record:
 what was asked (the lookup's parameters and partition key), when and how the answer came (poll
 or callback), and ``body``: the API's answer, byte for byte, as text. Parquet is derived from
-it (``social_assets.snapshots``), so ``social-graph rebuild`` regenerates every table from
+it (``social_assets.snapshots``, through ``resources.nyne.parse_answer``), so ``social-graph rebuild`` regenerates every table from
 this folder with no API call, and a result whose shape the parser does not know yet is kept,
 paid once, until a parser that knows it turns it into rows.
 
@@ -23,8 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from resources.nyne import CREDITS_PER_LOOKUP, JobStatus
-from resources.nyne.parsing import parse_job, unwrap
+from resources.nyne import JobStatus, parse_answer
 
 FORMAT = "social-graph/landing@1"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
@@ -43,9 +42,8 @@ class Landed:
 
     def job(self) -> JobStatus:
         """The parsed answer (raises ``UnknownResultShape`` for a layout not recognised)."""
-        data = unwrap(json.loads(self.body))
-        return parse_job(data, request_id=self.request_id,
-                         expected_type=self.lookup.get("interaction_type"))
+        return parse_answer(self.body, request_id=self.request_id,
+                            expected_type=self.lookup.get("interaction_type"))
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "request_id": self.request_id, "target": self.target,
@@ -101,11 +99,3 @@ def iter_landed(landing: Path) -> Iterator[Path]:
     if landing.is_dir():
         yield from sorted(p for p in landing.glob("*.json.gz") if not p.name.startswith("."))
 
-
-def charged_credits(body: str) -> int:
-    """What the provider charged for this answer: 3 with results, 0 when empty (or unreadable:
-    the parse error then surfaces when the record is turned into rows)."""
-    try:
-        return parse_job(unwrap(json.loads(body)), request_id="-").result.credits
-    except Exception:  # noqa: BLE001 - an unknown shape is still a paid result
-        return CREDITS_PER_LOOKUP
