@@ -167,6 +167,7 @@ class DurableLookups:
         land(self.landing, record)
         credits = charged_credits(body)
         self.ledger.landed(entry.id, credits)
+        logger.info("%s: request %s landed via %s, %d credits", target, request_id, via, credits)
         return read_landed(landing_path(self.landing, request_id))
 
 

@@ -169,8 +169,11 @@ class _Worker:
 
     def __exit__(self, *exc: Any) -> None:
         loop, main = self._loop, self._main
-        if loop is not None and main is not None and self._thread.is_alive():
-            loop.call_soon_threadsafe(main.cancel)
+        if loop is not None and main is not None and not main.done():
+            try:
+                loop.call_soon_threadsafe(main.cancel)
+            except RuntimeError:  # the loop closed meanwhile: nothing is left to cancel
+                pass
         self._thread.join()
 
 
