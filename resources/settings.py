@@ -23,6 +23,7 @@ profile and the sources prefer to the environment (a dbt run by hand falls back 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,11 +61,11 @@ class Settings:
         """Each explicit value (resource config) wins over its environment variable, which
         wins over the default; read from ``environ`` (default: the process's, now)."""
         env = os.environ if environ is None else environ
-        root = _path(data_dir or env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
-        warehouse = warehouse_path or env.get(WAREHOUSE_ENV)
+        root = _local_path(data_dir, env, DATA_DIR_ENV, "the data dir") or _path(DEFAULT_DATA_DIR)
+        warehouse = _local_path(warehouse_path, env, WAREHOUSE_ENV, "the warehouse path")
         return cls(
             data_dir=root,
-            warehouse_path=_path(warehouse) if warehouse else root / WAREHOUSE_FILE,
+            warehouse_path=warehouse or root / WAREHOUSE_FILE,
             dbt_target=resolve_dbt_target(dbt_target, env),
             ledger_url=ledger_url or env.get(LEDGER_URL_ENV) or f"sqlite:///{root / LEDGER_FILE}",
             callback_base_url=callback_base_url or env.get(CALLBACK_BASE_ENV) or None,
@@ -95,3 +96,20 @@ def resolve_dbt_target(explicit: Optional[str] = None,
 
 def _path(value: str | os.PathLike) -> Path:
     return Path(value).expanduser().resolve()
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _local_path(explicit: Optional[str | os.PathLike], env: Mapping[str, str], variable: str,
+                what: str) -> Optional[Path]:
+    """``explicit``, else ``$variable``, as a local path; ``ValueError`` naming where it came
+    from for a URL (``s3://bucket/x`` would otherwise become a local folder named ``s3:``)."""
+    value = explicit or env.get(variable)
+    if not value:
+        return None
+    if _URL.match(os.fspath(value)):
+        source = what if explicit else f"${variable}"
+        raise ValueError(f"{source} is {os.fspath(value)!r}: a URL, and only a local folder is "
+                         f"supported (object storage is not yet); give a path on this machine")
+    return _path(value)

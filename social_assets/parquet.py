@@ -1,10 +1,14 @@
 """The raw Parquet snapshots: explicit schemas and an atomic, idempotent writer.
 
 One file per lookup result and asset, at
-``<data>/raw/<asset>/platform=<platform>/target=<handle or tweet id>/<request_id>.parquet``:
-hive-style folders that DuckDB and pyarrow read as columns, and a file name decided by the
-request so the same result never lands twice. Files are written under a temporary name in the
-same folder and renamed, so a reader globbing ``*.parquet`` never sees half a file.
+``<data>/raw/<asset>/<platform>/<handle or tweet id>/<request_id>.parquet``, and one row per
+landed list in the snapshot manifest, ``<data>/raw/snapshots/<platform>/<target>/<request_id>.parquet``
+(an empty list too: it has a manifest row and no data row). The folders are plain names, not
+``key=value``: every column is in the files, so pandas, pyarrow, polars and DuckDB read a raw
+folder with their default calls (hive folders made ``platform`` both a column and a
+partition, which pyarrow refused to merge). A file name decided by the request means the same
+result never lands twice. Files are written under a temporary name in the same folder and
+renamed, so a reader globbing ``*.parquet`` never sees half a file.
 """
 
 import json
@@ -41,6 +45,24 @@ EDGE_SCHEMA = pa.schema(
      *_PROFILE_FIELDS, *_LOOKUP_FIELDS]
 )
 """``followers`` and ``following``: one row per account in the target's list."""
+
+SNAPSHOTS_SCHEMA = pa.schema(
+    [pa.field("request_id", pa.string(), nullable=False),
+     pa.field("list_type", pa.string(), nullable=False),  # followers, following or repliers
+     pa.field("platform", pa.string(), nullable=False),
+     pa.field("target", pa.string(), nullable=False),  # the username, or the post's tweet id
+     pa.field("target_username", pa.string()),  # for repliers: the post's author, if known
+     pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+     pa.field("rows_returned", pa.int64(), nullable=False),
+     pa.field("max_results", pa.int64(), nullable=False),
+     pa.field("list_total_count", pa.int64()),
+     pa.field("request_total_count", pa.int64()),
+     pa.field("is_truncated", pa.bool_(), nullable=False),
+     pa.field("credits", pa.int64(), nullable=False),
+     pa.field("request_credits", pa.int64(), nullable=False),
+     pa.field("shared_request_with", pa.string())]
+)
+"""``snapshots``: the manifest, one row per list a landed lookup returned, empty or not."""
 
 REPLIERS_SCHEMA = pa.schema(
     [pa.field("platform", pa.string(), nullable=False),
@@ -123,7 +145,7 @@ def snapshot_path(asset_dir: Path, *, platform: str, target: str, request_id: st
     for label, part in (("platform", platform), ("target", target), ("request_id", request_id)):
         if not part or "/" in part or "\\" in part or part.startswith(".") or "\x00" in part:
             raise ValueError(f"unsafe {label} for a file path: {part!r}")
-    path = asset_dir / f"platform={platform}" / f"target={target}" / f"{request_id}.parquet"
+    path = asset_dir / platform / target / f"{request_id}.parquet"
     if not path.resolve().is_relative_to(asset_dir.resolve()):
         raise ValueError(f"snapshot path {path} escapes {asset_dir}")
     return path
@@ -162,10 +184,25 @@ COLUMN_DESCRIPTIONS = {
     "request_id": "the API request that returned this row (also the file name)",
     "fetched_at": "when the lookup completed (UTC)",
     "extra": "JSON object of every field the API sent that the contract does not name",
+    "list_type": "followers, following or repliers: the list this manifest row describes",
+    "target": "the collected account's username, or the collected post's tweet id",
+    "rows_returned": "rows of the list as written (entries without a username are dropped)",
+    "max_results": "the most rows the lookup asked for (the API has no paging)",
+    "list_total_count": "the API's total_count for this list; for a followers,following lookup "
+                        "(whose total_count counts both lists) the list's own size when that "
+                        "total is exactly what the two lists hold, else null",
+    "request_total_count": "the API's total_count for the whole request",
+    "is_truncated": "the list may have been cut short: it reached max_results, or the API's "
+                    "total_count is larger than what it returned (decided here, once; dbt reads it)",
+    "credits": "credits of the request counted once: on the first list of a followers,following "
+               "lookup, 0 on the second, so a sum over rows is what was paid",
+    "request_credits": "what the request cost (3 with results, 0 when empty)",
+    "shared_request_with": "the other list of the same request, for a followers,following lookup",
 }
 
 
-SCHEMAS = {"followers": EDGE_SCHEMA, "following": EDGE_SCHEMA, "repliers": REPLIERS_SCHEMA}
+SCHEMAS = {"followers": EDGE_SCHEMA, "following": EDGE_SCHEMA, "repliers": REPLIERS_SCHEMA,
+           "snapshots": SNAPSHOTS_SCHEMA}
 SCHEMA_FILE = "_schema.parquet"
 
 

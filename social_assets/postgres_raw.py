@@ -50,7 +50,9 @@ def _copy(cur, schema: str, asset: str, table: pa.Table) -> None:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["postgres_raw", name], deps=[name], group_name="postgres_raw",
+    specs=[dg.AssetSpec(["postgres_raw", name],
+                        deps=["snapshot_manifest" if name == "snapshots" else name],
+                        group_name="postgres_raw",
                         kinds={"postgres"},
                         description=f"Every {name} snapshot, loaded into raw.{name}.")
            for name in SCHEMAS],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resources.lookups.landing import iter_landed, read_landed
+from social_assets.parquet import ensure_schema_files
 from social_assets.snapshots import write_snapshots
 
 
@@ -32,8 +33,10 @@ class RebuildReport:
 
 def rebuild(landing: Path, raw_root: Path,
             say: Callable[[str], None] = lambda line: None) -> RebuildReport:
-    """Write the snapshots of every record under ``landing`` into ``raw_root/<asset>/``."""
+    """Write the snapshots (and manifest rows) of every record under ``landing`` into
+    ``raw_root/<asset>/``, and the ``_schema.parquet`` files dbt's sources need."""
     report = RebuildReport()
+    ensure_schema_files(raw_root)
     for path in iter_landed(landing):
         try:
             snaps = write_snapshots(read_landed(path), raw_root)

@@ -6,11 +6,14 @@ are unpartitioned: each build reads every snapshot of every partition. They are 
 together, in dbt's own order (``warehouse_job``, launched by ``warehouse_sensor`` once new
 snapshots have landed), never as subsets chosen asset by asset: a model built before the
 staging table it reads existed is what broke the first automation runs of a fresh instance.
+
+On DuckDB the build writes a new file beside the published warehouse and replaces it in one
+rename once it passed (``social_assets.publish``): a reader holding the warehouse open never
+blocks the build, and never sees half of one.
 """
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -19,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from resources.storage import SocialStorage
 from social_assets.dbt_project import dbt_project
 from social_assets.parquet import ensure_schema_files
+from social_assets.publish import build_path, discard, finish, publish
 
 WAREHOUSE_POOL = "warehouse"
 """DuckDB allows one writer: every step that writes the warehouse shares this pool (limit 1)."""
@@ -62,17 +66,25 @@ def build_dbt_assets(target: str) -> dg.AssetsDefinition:
         """
         settings = storage.settings()
         ensure_schema_files(settings.data_dir / "raw")
+        dbt_vars = settings.dbt_vars()
+        build = None
+        if settings.dbt_target == "duckdb":  # built beside the published file (publish.py)
+            settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+            build = build_path(settings.warehouse_path, context.run.run_id)
+            discard(build)
+            dbt_vars["warehouse_path"] = str(build)
         # dbt reads where the data is from --vars (the profile and the sources prefer them
         # to the environment), so it builds from the same place this run reads.
-        invocation = dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())],
+        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)],
                              context=context, raise_on_error=False)
-        if settings.dbt_target != "duckdb":
+        if build is None:
             yield from invocation.stream().fetch_row_counts()
         else:
-            # DuckDB has one writer: fetch_row_counts() would open the file while dbt still
-            # writes it and take its lock. Count the built tables once dbt is done instead.
+            # Counted once dbt is done (fetch_row_counts() would open the file while dbt still
+            # writes it), then published in one rename if the build passed.
             events = list(invocation.stream())
-            counts = _duckdb_table_counts(settings.warehouse_path)
+            passed = invocation.is_successful()
+            counts = finish(build) if passed and build.exists() else {}
             for event in events:
                 if isinstance(event, dg.Output):
                     name = context.asset_key_for_output(event.output_name).path[-1]
@@ -80,8 +92,15 @@ def build_dbt_assets(target: str) -> dg.AssetsDefinition:
                         event = event.with_metadata({**event.metadata,
                                                      "dagster/row_count": counts[name]})
                 yield event
+            if passed:
+                publish(build, settings.warehouse_path)
+                context.log.info(f"published the new warehouse at {settings.warehouse_path}")
+            else:
+                discard(build)
         if not invocation.is_successful():
-            raise dg.Failure(description=_failed_nodes(invocation), allow_retries=False)
+            kept = (f"\nThe published warehouse {settings.warehouse_path} is unchanged (the "
+                    "previous build)." if build is not None else "")
+            raise dg.Failure(description=_failed_nodes(invocation) + kept, allow_retries=False)
 
     return social_graph_dbt
 
@@ -100,14 +119,3 @@ def _failed_nodes(invocation) -> str:
     built = len(results) - len(bad)
     return (f"dbt build: {len(bad)} of {len(results)} nodes did not pass ({built} built or "
             f"passed, and recorded):\n" + "\n".join(lines) + more)
-
-
-def _duckdb_table_counts(path: Path) -> dict[str, int]:
-    """Row counts of the warehouse's tables (views are not counted: that would run them)."""
-    import duckdb
-
-    with duckdb.connect(str(path), read_only=True) as db:
-        tables = [row[0] for row in db.execute(
-            "select table_name from duckdb_tables() where schema_name = current_schema()"
-        ).fetchall()]
-        return {t: db.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}

@@ -15,16 +15,17 @@ from dagster_dbt import DbtCliResource
 from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne_api import NyneApi
 from resources.postgres import PostgresWarehouse
+from resources.settings import resolve_dbt_target
 from resources.storage import SocialStorage
 from resources.target_list import TargetListResource
 from sensors.refresh import DEFAULT_REFRESH_CRON, refresh_schedules
 from sensors.target_list import target_list_sensor
 from sensors.warehouse import warehouse_sensor
 from social_assets.accounts import account_edges
-from resources.settings import resolve_dbt_target
 from social_assets.dbt_project import DBT_EXECUTABLE, dbt_project
 from social_assets.export.asset import social_graph_export
 from social_assets.jobs import accounts_job, posts_job, warehouse_job
+from social_assets.manifest import snapshot_manifest
 from social_assets.posts import repliers
 from social_assets.postgres_raw import postgres_raw
 from social_assets.warehouse import build_dbt_assets
@@ -37,7 +38,8 @@ def build_definitions(refresh_cron: str | None = None,
     # get that same target through the storage resource.
     cron = refresh_cron or os.environ.get("SOCIAL_REFRESH_CRON") or DEFAULT_REFRESH_CRON
     target = resolve_dbt_target(dbt_target)
-    assets = [account_edges, repliers, build_dbt_assets(target), social_graph_export]
+    assets = [account_edges, repliers, snapshot_manifest, build_dbt_assets(target),
+              social_graph_export]
     if target == "postgres":
         assets.append(postgres_raw)
     return dg.Definitions(

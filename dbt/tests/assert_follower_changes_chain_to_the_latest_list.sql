@@ -1,6 +1,7 @@
 -- Summing a target's net changes over its followers snapshots gives its latest list's size
 -- (the first snapshot gains everyone, each next one adds gained - lost), the target itself not
--- counted when the API lists it among its own followers.
+-- counted when the API lists it among its own followers. Only for targets whose lists were
+-- never cut: a cut list's changes are lower bounds (net is NULL there).
 with
 
 changes as (
@@ -8,6 +9,7 @@ changes as (
     select platform, target_username, sum(net) as total_net
     from {{ ref('follower_changes') }}
     group by platform, target_username
+    having not bool_or(is_lower_bound)
 
 ),
 

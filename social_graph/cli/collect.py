@@ -156,7 +156,7 @@ def _run_batch(defs: dg.Definitions, instance: dg.DagsterInstance, batch: list[P
         if meta["nyne/resumed"].value:
             summary.taken.add(request_id)
         else:
-            summary.credits_by_request[request_id] = meta["nyne/credits"].value
+            summary.credits_by_request[request_id] = meta["nyne/request_credits"].value
         done.add(mat.partition)
     if result.success:
         return

@@ -91,9 +91,15 @@ def _collect(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for this output
     from social_graph.cli.collect import build_warehouse, collect
     from social_graph.cli.instance import ensure_dagster_home, open_instance
+    from resources.settings import Settings
     from resources.target_list import resolve_targets_path
     from social_assets.targets import TargetListError, read_target_file
 
+    try:
+        Settings.resolve()  # a bad data dir or dbt target: said now, before any run
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     path = resolve_targets_path(args.targets)
     try:
         targets = read_target_file(path)
@@ -108,7 +114,6 @@ def _collect(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         from social_graph.definitions import defs
-        from resources.settings import Settings
 
         with open_instance() as instance:
             print(f"target list: {path.resolve()}", flush=True)

@@ -28,9 +28,11 @@ EXPECTED_SNAPSHOTS.add(("repliers", "twitter", POST))
 
 def _snapshots(data: Path) -> Counter:
     found = Counter()
-    for path in (data / "raw").glob("*/platform=*/target=*/*.parquet"):
+    for path in (data / "raw").glob("*/*/*/*.parquet"):
+        if path.parts[-4] == "snapshots":  # the manifest: one file per request, not an asset
+            continue
         asset, platform, target = path.parts[-4], path.parts[-3], path.parts[-2]
-        found[asset, platform.removeprefix("platform="), target.removeprefix("target=")] += 1
+        found[asset, platform, target] += 1
         pq.ParquetFile(path).read()  # a complete, readable file (a torn one raises here)
     return found
 

@@ -19,7 +19,11 @@ TOKEN = "cbTOKEN_4f9e2d7a1c_SECRET"
 AUTH = {"X-API-Key": "sim-key", "X-API-Secret": "sim-secret"}
 # Jobs of 10-20 ms, retries after 10, 50, 150 ms...; rate limits out of the way.
 FAST = {"time_scale": 0.01, "latency_s": (1.0, 2.0), "rate_per_minute": 100_000,
-        "rate_per_hour": 1_000_000}
+        "rate_per_hour": 1_000_000,
+        # 30 s of real time for the receiver to answer (scaled, the default 30 s would be
+        # 0.3 s): on a loaded machine a slow answer must not turn into a retried delivery
+        # that the exact delivery counts of these tests do not expect.
+        "callback_timeout_s": 3000.0}
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:

@@ -77,7 +77,7 @@ def test_a_followers_partition_lands_as_parquet_with_its_metadata(sim, nyne, sto
     meta = _metadata(result, "followers", "tw_janedoe")
     table = pq.ParquetFile(meta["path"]).read()
     assert table.schema.equals(EDGE_SCHEMA, check_metadata=False)
-    assert "platform=twitter/target=janedoe" in meta["path"]
+    assert meta["path"].endswith(f"raw/followers/twitter/janedoe/{meta['nyne/request_id']}.parquet")
     assert meta["path"].endswith(f"{meta['nyne/request_id']}.parquet")
     assert meta["dagster/row_count"] == table.num_rows > 0
     assert _usernames(meta["path"]) == world_usernames(sim, "followers", "twitter", "janedoe")
@@ -107,7 +107,7 @@ def test_following_alone_asks_for_following_only(sim, nyne, storage, instance):
     assert result.success
     assert [c.interaction_type for c in sim.charges] == ["following"]
     meta = _metadata(result, "following", "ig_jane.doe")
-    assert "platform=instagram/target=jane.doe" in meta["path"]
+    assert "/raw/following/instagram/jane.doe/" in meta["path"]
     assert _usernames(meta["path"]) == world_usernames(sim, "following", "instagram", "jane.doe")
 
 
@@ -142,7 +142,7 @@ def test_repliers_of_a_post(sim, nyne, storage, instance):
     table = pq.ParquetFile(meta["path"]).read()
     assert table.schema.equals(REPLIERS_SCHEMA, check_metadata=False)
     assert set(table.column("tweet_id").to_pylist()) <= {tweet_id}
-    assert f"platform=twitter/target={tweet_id}" in meta["path"]
+    assert meta["path"].endswith(f"raw/repliers/twitter/{tweet_id}/{meta['nyne/request_id']}.parquet")
     assert table.num_rows == meta["dagster/row_count"]
     truth = sim.world.replies(tweet_id)
     assert truth, f"the simulator's post {tweet_id} has no replies to check against"
@@ -171,7 +171,7 @@ def test_a_rerun_writes_a_new_snapshot_and_never_overwrites_the_old(sim, nyne, s
     a = _metadata(first, "followers", "tw_dagster_io")["path"]
     b = _metadata(second, "followers", "tw_dagster_io")["path"]
     assert a != b
-    folder = storage.raw_dir("followers") / "platform=twitter" / "target=dagster_io"
+    folder = storage.raw_dir("followers") / "twitter" / "dagster_io"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         p.rsplit("/", 1)[-1] for p in (a, b))
 

@@ -27,7 +27,9 @@ def test_rebuild_from_a_copy_of_landing_reproduces_every_table_with_no_api_call(
                        "  - url: https://x.com/quiet_account\n")
     assert main(["collect", "--targets", str(targets), "--no-warehouse"]) == 0
     original = _snapshots(tmp_path / "data")
-    assert len(original) == 8  # 3 x 2 lists (janedoe, nasa, quiet_account) + natgeo + post
+    # 3 x 2 lists (janedoe, nasa, quiet_account) + natgeo + post, and the manifest's file of
+    # each of the 5 requests
+    assert len(original) == 13
 
     copy = tmp_path / "copy"
     shutil.copytree(landing_dir(tmp_path / "data"), landing_dir(copy))
@@ -42,6 +44,9 @@ def test_rebuild_from_a_copy_of_landing_reproduces_every_table_with_no_api_call(
 
     rebuilt = _snapshots(copy)
     assert sorted(rebuilt) == sorted(original)
+    # ... and the schema-only files dbt's sources need even for an asset with no file yet
+    for asset in ("followers", "following", "repliers", "snapshots"):
+        assert (copy / "raw" / asset / "_schema.parquet").is_file(), asset
     for name, path in original.items():
         assert pq.ParquetFile(rebuilt[name]).read().equals(pq.ParquetFile(path).read()), name
         assert rebuilt[name].read_bytes() == path.read_bytes(), name
@@ -59,7 +64,7 @@ def test_rebuild_reports_an_unreadable_record_and_rebuilds_the_rest(env, tmp_pat
     assert main(["rebuild"]) == 1
     out = capsys.readouterr().out
     assert "broken_request.json.gz" in out and "not a landing record" in out
-    assert len(_snapshots(tmp_path / "data")) == 2
+    assert len(_snapshots(tmp_path / "data")) == 3  # both lists and their manifest file
 
 
 def test_rebuild_without_a_landing_folder_is_a_clear_error(tmp_path, monkeypatch, capsys):

@@ -4,7 +4,8 @@ Reusable from any test folder (``from tests.dbt.conftest import run_dbt, write_e
 
 - ``write_edge_snapshot(root, asset, platform, target, usernames, fetched_at, request_id)``
   writes one followers/following lookup result where the Dagster assets would
-  (``<root>/raw/<asset>/platform=<p>/target=<t>/<request_id>.parquet``);
+  (``<root>/raw/<asset>/<p>/<t>/<request_id>.parquet``, and its row of the snapshot manifest
+  under ``raw/snapshots/``: an empty ``usernames`` is an empty list, seen by dbt);
   ``write_replies_snapshot`` does the same for a post's repliers.
 - ``run_dbt(args, data_dir, target="duckdb", extra_env=None)`` runs ``.venv/bin/dbt`` on the
   project with every output (warehouse, target/, logs/) inside ``data_dir``, so tests run in
@@ -33,6 +34,7 @@ from social_assets.parquet import (
     snapshot_path,
     write_snapshot,
 )
+from social_assets.snapshots import Snapshot, write_manifest
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt"
@@ -44,9 +46,22 @@ def _entry(entry: str | Interaction) -> Interaction:
     return entry if isinstance(entry, Interaction) else Interaction(username=entry)
 
 
+def _manifest(raw: Path, asset: str, path: Path, rows: int, *, platform: str, target: str,
+              author: str | None, request_id: str, fetched_at: datetime, max_results: int,
+              truncated: bool | None) -> None:
+    credits = 3 if rows else 0
+    snap = Snapshot(asset, path, rows, request_id=request_id, credits=credits,
+                    request_credits=credits, total_count=rows, request_total_count=rows,
+                    truncated=rows >= max_results if truncated is None else truncated,
+                    max_results=max_results)
+    write_manifest([snap], raw, platform=platform, target=target, target_username=author,
+                   fetched_at=fetched_at)
+
+
 def write_edge_snapshot(root: Path, asset: str, platform: str, target: str,
                         usernames: Iterable[str | Interaction], fetched_at: datetime,
-                        request_id: str | None = None) -> Path:
+                        request_id: str | None = None, *, max_results: int = 1000,
+                        truncated: bool | None = None) -> Path:
     """One ``followers`` or ``following`` lookup of ``target`` taken at ``fetched_at``.
 
     ``usernames`` are the accounts of the list: plain names, or ``Interaction``s to give a
@@ -61,7 +76,11 @@ def write_edge_snapshot(root: Path, asset: str, platform: str, target: str,
     table = edge_table([_entry(u) for u in usernames], platform=platform,
                        target_username=target, request_id=request_id, fetched_at=fetched_at)
     path = snapshot_path(raw / asset, platform=platform, target=target, request_id=request_id)
-    return write_snapshot(table, path)
+    write_snapshot(table, path)
+    _manifest(raw, asset, path, table.num_rows, platform=platform, target=target, author=target,
+              request_id=request_id, fetched_at=fetched_at, max_results=max_results,
+              truncated=truncated)
+    return path
 
 
 def write_replies_snapshot(root: Path, platform: str, tweet_id: str, author: str | None,
@@ -77,7 +96,11 @@ def write_replies_snapshot(root: Path, platform: str, tweet_id: str, author: str
                            fetched_at=fetched_at)
     path = snapshot_path(raw / "repliers", platform=platform, target=tweet_id,
                          request_id=request_id)
-    return write_snapshot(table, path)
+    write_snapshot(table, path)
+    _manifest(raw, "repliers", path, table.num_rows, platform=platform, target=tweet_id,
+              author=author, request_id=request_id, fetched_at=fetched_at, max_results=1000,
+              truncated=False)
+    return path
 
 
 def dbt_env(data_dir: Path, target: str = "duckdb",

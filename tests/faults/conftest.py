@@ -63,8 +63,7 @@ class Harness:
         return {read_landed(p).request_id for p in iter_landed(landing_dir(self.data))}
 
     def parquet_targets(self, asset: str) -> set[str]:
-        return {p.parent.name.removeprefix("target=")
-                for p in (self.data / "raw" / asset).glob("platform=*/target=*/*.parquet")}
+        return {p.parent.name for p in (self.data / "raw" / asset).glob("*/*/*.parquet")}
 
     def failures(self, result) -> dict[str, str]:
         events = result.get_step_failure_events()

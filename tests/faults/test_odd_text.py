@@ -98,10 +98,12 @@ def test_odd_text_is_collected_built_and_exported_and_rebuilds(target, tmp_path)
 
         # rebuild remakes every Parquet file, byte for byte, from landing/ alone.
         def snapshots() -> dict[Path, bytes]:
-            return {p: p.read_bytes() for p in (data / "raw").rglob("target=*/*.parquet")}
+            return {p: p.read_bytes() for p in (data / "raw").glob("*/*/*/*.parquet")}
 
         before = snapshots()
-        assert len(before) == 5  # followers and following of both accounts, the post's repliers
+        # followers and following of both accounts, the post's repliers, and the manifest's
+        # file of each of the 3 requests
+        assert len(before) == 8
         for path in before:
             path.unlink()
         rebuilt = _cli(["rebuild"], env, tmp_path)

@@ -24,13 +24,19 @@ def test_a_failed_job_names_the_target_and_the_apis_reason_and_costs_nothing(har
 @pytest.mark.parametrize("harness", [{"result_ttl_s": 20.0, "latency_s": (5.0, 8.0)}],
                          indirect=True)
 def test_an_expired_request_is_submitted_again_once(harness):
-    # First attempt: the run gives up waiting (its deadline is shorter than the job), leaving
-    # the request in the ledger. The job then ends and, past the TTL, the API forgets it.
-    first = harness.run(["tw_janedoe"], collect=["followers"], lookup_timeout_s=0.005)
+    # First attempt: the run gives up waiting (the simulator holds the job, however slow the
+    # machine), leaving the request in the ledger. The job then ends and, past the TTL, the
+    # API forgets it.
+    harness.sim.update(hold_jobs=True)
+    first = harness.run(["tw_janedoe"], collect=["followers"], lookup_timeout_s=0.05)
     assert not first.success and "LookupTimedOut" in harness.failures(first)["tw_janedoe"]
     [pending] = harness.ledger().find(target="tw_janedoe")
     assert pending.state == "submitted" and pending.request_id
-    time.sleep(0.35)  # the job's latency (<= 0.08 s) plus its TTL (0.2 s), scaled
+    harness.sim.update(hold_jobs=False)  # the job ends now ...
+    deadline = time.monotonic() + 60
+    while pending.request_id in harness.sim.jobs:  # ... and, past its TTL, is forgotten
+        assert time.monotonic() < deadline, "the simulator never expired the job"
+        time.sleep(0.02)
     second = harness.run(["tw_janedoe"], collect=["followers"])
     assert second.success, harness.failures(second)
     entries = harness.ledger().find(target="tw_janedoe")
@@ -58,7 +64,7 @@ def test_an_unknown_compound_shape_is_kept_and_never_bought_again(harness):
 
 def test_a_failed_parquet_write_loses_nothing_and_the_rerun_pays_nothing(harness):
     # A file where the partition's folder should be: the write fails with a real OSError.
-    blocker = harness.data / "raw" / "followers" / "platform=twitter" / "target=janedoe"
+    blocker = harness.data / "raw" / "followers" / "twitter" / "janedoe"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder")
     first = harness.run(["tw_janedoe", "tw_dagster_io"], collect=["followers"])

@@ -1,6 +1,14 @@
--- One row per follow-list snapshot (a followers or following lookup of a target), in order.
--- An empty result has no row in the raw data, so it has no snapshot here either.
+-- One row per follow-list snapshot (a followers or following list a lookup of a target
+-- returned), in order. Built from the snapshot manifest, so an empty list is a snapshot too
+-- (row_count 0): the one that says every earlier edge into or out of the target is gone.
 with
+
+manifest as (
+
+    select * from {{ ref('stg_nyne__snapshots') }}
+    where list_type in ('followers', 'following')
+
+),
 
 followers as (
 
@@ -14,57 +22,61 @@ following as (
 
 ),
 
-snapshots as (
+listed as (
 
+    -- Accounts per snapshot after de-duplication, and whether the API listed the target
+    -- among its own followers (or following): a row the follow edges drop (no self-follows).
     select
         snapshot_id,
-        platform,
-        target_username,
-        'followers' as list_type,
-        request_id,
-        min(snapshot_at) as snapshot_at,
         count(*) as row_count,
-        -- The API may list the target among its own followers (or following): a row the
-        -- follow edges drop (no self-follows), counted here as the API sent it.
         coalesce(bool_or(username = target_username), false) as lists_itself
 
     from followers
-    group by snapshot_id, platform, target_username, request_id
+    group by snapshot_id
 
     union all
 
     select
         snapshot_id,
-        platform,
-        target_username,
-        'following' as list_type,
-        request_id,
-        min(snapshot_at) as snapshot_at,
         count(*) as row_count,
-        -- The API may list the target among its own followers (or following): a row the
-        -- follow edges drop (no self-follows), counted here as the API sent it.
         coalesce(bool_or(username = target_username), false) as lists_itself
 
     from following
-    group by snapshot_id, platform, target_username, request_id
+    group by snapshot_id
+
+),
+
+snapshots as (
+
+    select
+        manifest.snapshot_id,
+        manifest.platform,
+        manifest.target as target_username,
+        manifest.list_type,
+        manifest.request_id,
+        manifest.snapshot_at,
+        coalesce(listed.row_count, 0) as row_count,
+        coalesce(listed.lists_itself, false) as lists_itself,
+        manifest.rows_returned,
+        manifest.max_results,
+        manifest.list_total_count,
+        manifest.is_truncated,
+        manifest.credits
+
+    from manifest
+    left join listed
+        on listed.snapshot_id = manifest.snapshot_id
 
 ),
 
 ordered as (
 
     select
-        snapshot_id,
-        platform,
-        target_username,
-        list_type,
-        request_id,
-        snapshot_at,
-        row_count,
-        lists_itself,
-        row_count >= {{ var('max_results', 1000) }} as is_truncated,
+        *,
         row_number() over target_lists as snapshot_number,
         lag(snapshot_id) over target_lists as previous_snapshot_id,
-        lag(snapshot_at) over target_lists as previous_snapshot_at
+        lag(snapshot_at) over target_lists as previous_snapshot_at,
+        lag(is_truncated) over target_lists as previous_is_truncated
 
     from snapshots
     window target_lists as (

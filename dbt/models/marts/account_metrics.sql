@@ -66,6 +66,15 @@ pageranks as (
 
 ),
 
+cut_lists as (
+
+    select platform, target_username as username, bool_or(is_truncated) as any_truncated
+    from {{ ref('int_snapshots') }}
+    where is_latest
+    group by platform, target_username
+
+),
+
 final as (
 
     select
@@ -74,9 +83,15 @@ final as (
         coalesce(in_degrees.in_degree, 0) as in_degree,
         coalesce(out_degrees.out_degree, 0) as out_degree,
         coalesce(mutual_counts.mutual_count, 0) as mutual_count,
-        pageranks.pagerank
+        pageranks.pagerank,
+        -- The account's own latest followers or following list was cut (max_results): its
+        -- degrees count the lists as returned, a lower bound.
+        coalesce(cut_lists.any_truncated, false) as inputs_truncated
 
     from accounts
+    left join cut_lists
+        on cut_lists.platform = accounts.platform
+        and cut_lists.username = accounts.username
     left join in_degrees
         on in_degrees.platform = accounts.platform
         and in_degrees.username = accounts.username

@@ -84,9 +84,18 @@ final as (
                 then cast(coalesce(shared.shared_followers, 0) as double precision)
                     / (target_pairs.followers_a + target_pairs.followers_b
                         - coalesce(shared.shared_followers, 0))
-        end as jaccard
+        end as jaccard,
+        -- Either latest followers list was cut (max_results): the counts are of the lists as
+        -- returned, and the true overlap may differ.
+        truncated_a.is_truncated or truncated_b.is_truncated as inputs_truncated
 
     from target_pairs
+    inner join snapshots as truncated_a
+        on truncated_a.platform = target_pairs.platform
+        and truncated_a.target_username = target_pairs.target_a
+    inner join snapshots as truncated_b
+        on truncated_b.platform = target_pairs.platform
+        and truncated_b.target_username = target_pairs.target_b
     left join shared
         on shared.platform = target_pairs.platform
         and shared.target_a = target_pairs.target_a

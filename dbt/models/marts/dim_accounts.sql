@@ -1,5 +1,5 @@
 -- One row per account (platform, username) seen anywhere: in a list (follower, followed
--- account, replier) or as a collected target. The profile is the latest one an API list showed;
+-- account, replier) or as a collected target (even one whose lists all came back empty). The profile is the latest one an API list showed;
 -- a target never listed itself has no profile (NULL columns) but still has a row, so every
 -- edge endpoint has one.
 with
@@ -44,10 +44,20 @@ profiles as (
 
 targets as (
 
-    select platform, target_username as username, snapshot_at from followers
+    -- Every collected account, from the snapshot manifest: a target whose lists came back
+    -- empty (a quiet account) is an account too. A post's author, when the API names it.
+    select platform, target as username, snapshot_at
+    from {{ ref('stg_nyne__snapshots') }}
+    where list_type in ('followers', 'following')
+
     union all
-    select platform, target_username as username, snapshot_at from following
+
+    select platform, target_username as username, snapshot_at
+    from {{ ref('stg_nyne__snapshots') }}
+    where list_type = 'repliers' and target_username is not null
+
     union all
+
     select platform, target_username as username, snapshot_at from repliers
     where target_username is not null
 

@@ -1,6 +1,7 @@
 -- One row per followers snapshot of a target: who appeared (gained) and who disappeared (lost)
 -- since the target's previous followers snapshot. The first snapshot gains every follower.
--- A truncated snapshot (is_truncated) may "lose" followers it merely did not list.
+-- An empty list (every follower left) is a snapshot too, so its losses show. A cut list
+-- (is_truncated) counts no change it cannot know: is_lower_bound marks those rows.
 with
 
 edges as (
@@ -14,6 +15,12 @@ snapshots as (
 
     select * from {{ ref('int_snapshots') }}
     where list_type = 'followers'
+
+),
+
+profiles as (
+
+    select platform, username, followers_count from {{ ref('dim_accounts') }}
 
 ),
 
@@ -78,15 +85,31 @@ final as (
         snapshots.request_id,
         snapshots.snapshot_at,
         snapshots.previous_snapshot_at,
-        snapshots.row_count - case when snapshots.lists_itself then 1 else 0 end as follower_count,
-        cast(coalesce(changes.gained, 0) as bigint) as gained,
-        cast(coalesce(changes.lost, 0) as bigint) as lost,
-        cast(coalesce(changes.gained, 0) - coalesce(changes.lost, 0) as bigint) as net,
-        snapshots.is_truncated
+        -- The list's size (the target itself left out when the API listed it) beside the
+        -- follower count the profile reports: two different numbers, named apart.
+        snapshots.row_count - case when snapshots.lists_itself then 1 else 0 end as listed_followers,
+        profiles.followers_count as profile_followers_count,
+        -- A follower missing from a cut list may still follow, and one in a cut previous list
+        -- may have been there before: a change is counted only when the list it rests on is
+        -- complete (gains: the previous list; losses: this one), so what is shown never
+        -- invents a change, and is a lower bound when either list was cut.
+        cast(case when coalesce(snapshots.previous_is_truncated, false) then 0
+                  else coalesce(changes.gained, 0) end as bigint) as gained,
+        cast(case when snapshots.is_truncated then 0
+                  else coalesce(changes.lost, 0) end as bigint) as lost,
+        cast(case when snapshots.is_truncated or coalesce(snapshots.previous_is_truncated, false)
+                  then null
+                  else coalesce(changes.gained, 0) - coalesce(changes.lost, 0) end as bigint) as net,
+        snapshots.is_truncated,
+        coalesce(snapshots.previous_is_truncated, false) as previous_is_truncated,
+        snapshots.is_truncated or coalesce(snapshots.previous_is_truncated, false) as is_lower_bound
 
     from snapshots
     left join changes
         on changes.snapshot_id = snapshots.snapshot_id
+    left join profiles
+        on profiles.platform = snapshots.platform
+        and profiles.username = snapshots.target_username
 
 )
 

@@ -1,0 +1,45 @@
+-- One row per list a landed lookup returned (the snapshot manifest), empty or not: the only
+-- place a snapshot's existence, its size as the API sent it, what was asked and whether the
+-- list was cut are read from (decided once, when the raw assets wrote it).
+with
+
+source as (
+
+    select * from {{ source('nyne', 'snapshots') }}
+
+),
+
+renamed as (
+
+    select
+        lower(trim(list_type)) as list_type,
+        lower(trim(platform)) as platform,
+        lower(trim(target)) as target,
+        lower(trim(target_username)) as target_username,
+        request_id,
+        cast(fetched_at as timestamp with time zone) as snapshot_at,
+        cast(rows_returned as bigint) as rows_returned,
+        cast(max_results as bigint) as max_results,
+        cast(list_total_count as bigint) as list_total_count,
+        cast(request_total_count as bigint) as request_total_count,
+        cast(is_truncated as boolean) as is_truncated,
+        cast(credits as bigint) as credits,
+        cast(request_credits as bigint) as request_credits,
+        shared_request_with
+
+    from source
+
+),
+
+final as (
+
+    select
+        -- The same key the staged rows of the list carry (stg_nyne_relationship_list).
+        {{ hash_key(['list_type', 'platform', 'target', 'request_id']) }} as snapshot_id,
+        *
+
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+"""Building the DuckDB warehouse beside the published one, then publishing it in one rename.
+
+DuckDB lets one process write a file, and a reader (a notebook's
+``duckdb.connect("data/warehouse.duckdb", read_only=True)``) holds a lock that stops any
+writer. So dbt never writes the published file: it builds ``warehouse.build-<run>.duckdb`` in
+the same folder, and once the build passed, ``os.replace`` puts it in the published file's
+place at once. A reader already connected keeps reading the version it opened (its open file
+is the old one, until it disconnects); a new connection sees the new version; nobody sees half
+a build or a lock error. A failed build is never published: the previous version stays.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+
+def build_path(published: Path, run_id: str) -> Path:
+    """Where a run builds: beside ``published``, named by the run (one build per run)."""
+    return published.with_name(f"{published.stem}.build-{run_id[:8]}{published.suffix}")
+
+
+def finish(build: Path) -> dict[str, int]:
+    """Checkpoint the built file (no WAL left behind to publish) and count its tables (views
+    are not counted: that would run them)."""
+    with duckdb.connect(str(build)) as db:
+        db.execute("checkpoint")
+        tables = [row[0] for row in db.execute(
+            "select table_name from duckdb_tables() where schema_name = current_schema()"
+        ).fetchall()]
+        return {t: db.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+
+
+def publish(build: Path, published: Path) -> None:
+    """Put ``build`` in ``published``'s place in one rename, and make the rename durable."""
+    os.replace(build, published)
+    folder = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def discard(build: Path) -> None:
+    """Remove a build that will not be published (and its WAL, if dbt left one)."""
+    for path in (build, build.with_name(build.name + ".wal")):
+        path.unlink(missing_ok=True)
