@@ -34,9 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
     _simulator_options(dev, default_on=True)
 
-    from social_graph.cli import receive
+    from social_graph.cli import receive, sql
 
     receive.add_parser(sub)
+    sql.add_parser(sub)
     reb = sub.add_parser("rebuild", help="regenerate the raw Parquet tables from landing/, "
                                          "with no API call")
     reb.add_argument("--landing", help="the landing folder to read (default: "
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     commands = {"simulate": _simulate, "collect": _collect, "dev": _dev, "receive": receive.run,
-                "rebuild": _rebuild}
+                "rebuild": _rebuild, "sql": sql.run}
     return commands[args.command](args)
 
 

@@ -108,7 +108,11 @@ def test_python_m_simulator_serves_until_interrupted_and_prints_url_and_credenti
         assert response.status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
-        # A guard against a hang, not a speed check: a loaded machine may take a while.
-        _, stderr = process.communicate(timeout=120)
+        try:  # a guard against a hang, not a speed check: a loaded machine may take a while
+            _, stderr = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never left running after the test
+            process.communicate()
+            raise
     assert process.returncode == 0
     assert "GET /usage -> 200" in stderr and "sim-secret" not in stderr
