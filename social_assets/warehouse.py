@@ -112,6 +112,10 @@ def _failed_nodes(invocation) -> str:
     except Exception:  # noqa: BLE001 - no results written: dbt failed before running anything
         return f"dbt build failed: {invocation.get_error()}"
     bad = [r for r in results if r.get("status") in ("error", "fail", "skipped", "runtime error")]
+    # What failed first, then the models it skipped, each in name order: the same build always
+    # reads the same (dbt's threads finish in any order), and the 50 shown are the useful ones.
+    bad.sort(key=lambda r: (r.get("status") == "skipped",
+                            not r["unique_id"].startswith("model."), r["unique_id"]))
     lines = [f"- {r['unique_id']}: {r['status']}"
              + (f" ({(r.get('message') or '').strip()[:300]})" if r.get("message") else "")
              for r in bad[:50]]

@@ -103,6 +103,7 @@ def test_python_m_simulator_serves_until_interrupted_and_prints_url_and_credenti
         url = first.split()[-1]
         assert url.startswith("http://127.0.0.1:")
         assert "sim-key" in process.stdout.readline()
+        assert "Ctrl-C to stop" in process.stdout.readline()  # announced: now it only waits
         response = httpx.get(f"{url}/usage", trust_env=False, timeout=120,
                              headers={"X-API-Key": "sim-key", "X-API-Secret": "sim-secret"})
         assert response.status_code == 200
