@@ -25,8 +25,11 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # (never `playwright install`, which downloads a browser from outside the package index).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Two fresh clones installing at once must not race for dpkg's lock: flock queues our own installs,
+# the second finds the browser there; DPkg::Lock::Timeout waits out any other apt on the machine.
+APT := $(SUDO) apt-get -o DPkg::Lock::Timeout=900
 $(CHROMIUM):
-	$(SUDO) apt-get install -y chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	flock /tmp/social-graph-apt.lock sh -c 'test -x $@ || $(APT) install -y chromium || { $(APT) update && $(APT) install -y chromium; }'
 
 install: $(VENV)/.installed $(MANIFEST) $(CHROMIUM)
 
