@@ -23,6 +23,7 @@ from social_assets.lookups import API_POOL, collect_partitions
 from social_assets.parquet import COLUMN_DESCRIPTIONS, EDGE_SCHEMA, column_schema
 from social_assets.partitions import ACCOUNTS
 from social_assets.plan import listed_assets
+from social_assets.raw_checks import check_specs
 from social_assets.targets import parse_partition_key
 
 LISTS = ("followers", "following")
@@ -45,10 +46,11 @@ def _spec(name: str, description: str) -> dg.AssetSpec:
 @dg.multi_asset(
     specs=[
         _spec("followers", "Accounts that follow the target account: one Parquet snapshot per "
-                           "lookup under `raw/followers/platform=<platform>/target=<handle>/`."),
+                           "lookup under `raw/followers/<platform>/<handle>/`."),
         _spec("following", "Accounts the target account follows: one Parquet snapshot per "
-                           "lookup under `raw/following/platform=<platform>/target=<handle>/`."),
+                           "lookup under `raw/following/<platform>/<handle>/`."),
     ],
+    check_specs=[*check_specs("followers", ACCOUNTS), *check_specs("following", ACCOUNTS)],
     can_subset=False,
     pool=API_POOL,
     backfill_policy=dg.BackfillPolicy.single_run(),

@@ -5,7 +5,7 @@ goes through the ``LookupService`` (``resources.lookups``: recorded in the ledge
 polled, archived in ``landing/`` before it is parsed, so a retry, a crash or a second run never
 buys the same lookup twice and never loses a result that was paid for). Each key is recorded as
 materialized the moment its Parquet snapshot is written (one ``AssetMaterialization`` per asset
-and key), so the UI shows a long backfill's partitions filling in as their lookups land, and a
+and key, then its asset checks: ``raw_checks``), so the UI shows a long backfill's partitions filling in as their lookups land, and a
 run that dies half-way keeps what it finished. One failing key never stops the others: once
 every key is done, the step fails naming each key that did not succeed, with the API's reason,
 so "failed and missing" backfills retry only those.
@@ -24,6 +24,7 @@ from resources.nyne import LookupRequest
 from resources.nyne_api import NyneApi
 from resources.storage import SocialStorage
 from social_assets.plan import REFRESH_TAG, WANTED_SINCE_TAG
+from social_assets.raw_checks import AssetCheckEvaluation, CheckOutputs, evaluations
 from social_assets.snapshots import Snapshot, write_snapshots
 
 API_POOL = "nyne_api"
@@ -56,7 +57,7 @@ def reuse_since(context: dg.AssetExecutionContext, window_s: float) -> datetime:
 def collect_partitions(
     context: dg.AssetExecutionContext, api: NyneApi, ledger: LedgerResource,
     storage: SocialStorage, request_for: RequestFor,
-) -> Iterator[dg.AssetMaterialization]:
+) -> Iterator[dg.AssetMaterialization | dg.Output | AssetCheckEvaluation]:
     """Look up every partition key of the run (``request_for(key)`` says what to ask) through
     the ``LookupService``; yields each key's materializations as its snapshot is written.
 
@@ -74,6 +75,7 @@ def collect_partitions(
         return tuple(replace(s, via=fetched.landed.via, resumed=fetched.resumed)
                      for s in write_snapshots(fetched.landed, root / "raw"))
 
+    checks = CheckOutputs(context)
     failures: dict[str, str] = {}
     requests = {}
     for key in keys:  # a key that names no valid lookup fails alone
@@ -92,9 +94,13 @@ def collect_partitions(
             yield dg.AssetMaterialization(
                 asset_key=snap.asset, partition=result.key,
                 metadata=replace(snap, run_credits=run_credits).metadata())
+        for snap in result.output:  # the checks point at the materializations just stored
+            for evaluation in evaluations(context, snap, result.key):
+                yield from checks.emit(evaluation)
         service.done(result)  # Dagster has stored the events above
         _report(context, f"{result.key}: {_describe(list(result.output))}")
 
+    yield from checks.remaining()
     done = len(keys) - len(failures)
     context.log.info(f"{done} of {len(keys)} lookups landed; this run's submits committed "
                      f"{service.run_credits()} credits")

@@ -9,6 +9,7 @@ from resources.storage import SocialStorage
 from social_assets.lookups import API_POOL, collect_partitions
 from social_assets.parquet import COLUMN_DESCRIPTIONS, REPLIERS_SCHEMA, column_schema
 from social_assets.partitions import POSTS
+from social_assets.raw_checks import check_specs
 from social_assets.targets import parse_partition_key
 
 
@@ -22,6 +23,7 @@ def status_url(tweet_id: str) -> str:
     group_name="nyne_raw",
     kinds={"parquet", "python"},
     pool=API_POOL,
+    check_specs=check_specs("repliers", POSTS),
     backfill_policy=dg.BackfillPolicy.single_run(),
     output_required=False,  # recorded per partition as each lookup lands
     metadata={"dagster/column_schema": column_schema(REPLIERS_SCHEMA, COLUMN_DESCRIPTIONS)},
@@ -29,7 +31,7 @@ def status_url(tweet_id: str) -> str:
 def repliers(context: dg.AssetExecutionContext, nyne: NyneApi, ledger: LedgerResource,
                    storage: SocialStorage):
     """Accounts that replied to the target post, with the reply's text and date: one Parquet
-    snapshot per lookup under `raw/repliers/platform=<platform>/target=<tweet id>/`.
+    snapshot per lookup under `raw/repliers/<platform>/<tweet id>/`.
 
     Cost: 3 credits per post with at least one reply; 0 for a post nobody replied to. A lookup
     already paid for (by a crashed or failed earlier attempt) is resumed, not bought again.
