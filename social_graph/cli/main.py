@@ -1,4 +1,5 @@
-"""The ``social-graph`` command: ``simulate``, ``collect``, ``dev``, ``receive`` and ``rebuild``."""
+"""The ``social-graph`` command: ``simulate``, ``collect``, ``dev``, ``receive``, ``rebuild``,
+``sql`` and ``docs``."""
 
 import argparse
 import os
@@ -34,10 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
     _simulator_options(dev, default_on=True)
 
-    from social_graph.cli import receive, sql
+    from social_graph.cli import docs, receive, sql
 
     receive.add_parser(sub)
     sql.add_parser(sub)
+    docs.add_parser(sub)
     reb = sub.add_parser("rebuild", help="regenerate the raw Parquet tables from landing/, "
                                          "with no API call")
     reb.add_argument("--landing", help="the landing folder to read (default: "
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     commands = {"simulate": _simulate, "collect": _collect, "dev": _dev, "receive": receive.run,
-                "rebuild": _rebuild, "sql": sql.run}
+                "rebuild": _rebuild, "sql": sql.run, "docs": docs.run}
     return commands[args.command](args)
 
 
