@@ -16,6 +16,26 @@ def pytest_sessionstart(session):
         dbt_project.preparer.prepare(dbt_project)
 
 
+@pytest.fixture(autouse=True)
+def _no_stale_defs_state_storage():
+    """Each test starts without a defs-state storage of a collected instance as the current one.
+
+    Dagster makes an instance's defs-state storage current when the instance is entered
+    (a ContextVar set on ``__enter__``, reset on ``__exit__``). Two instances exited out of
+    order (a module fixture's instance first entered inside a test that has its own) leave
+    the first one's storage current after both are gone; the next test that loads
+    definitions outside an instance then fails with "Attempted to resolve undefined
+    DagsterInstance weakref" (seen in a full run, on whichever worker ran that order).
+    """
+    from dagster._core.storage.defs_state.base import DefsStateStorage, _current_storage
+
+    storage = DefsStateStorage.get()
+    ref = getattr(storage, "_instance_weakref", None)
+    if storage is not None and ref is not None and ref() is None:
+        _current_storage.set(None)
+    yield
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Group the tests for ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs).
