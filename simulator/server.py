@@ -10,6 +10,7 @@ pending jobs and callback retries, and closes every open connection.
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
@@ -145,8 +146,14 @@ class SimulatorServer:
 def serve_forever(config: SimulatorConfig | None = None, host: str = "127.0.0.1",
                   port: int = 8765,
                   ready: Callable[[SimulatorServer], None] | None = None) -> None:
-    """Serve until KeyboardInterrupt; `ready(server)` runs once the port is bound."""
+    """Serve until KeyboardInterrupt (Ctrl-C, or SIGTERM); `ready(server)` runs once the port
+    is bound. Both signals are handled explicitly: a process started in the background inherits
+    SIGINT ignored (and a wrapper may ignore SIGTERM), and would then never stop."""
     server = SimulatorServer(config, host, port).start()
+    saved = {}
+    if threading.current_thread() is threading.main_thread():
+        saved = {sig: signal.signal(sig, signal.default_int_handler)
+                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if ready is not None:
             ready(server)
@@ -156,6 +163,8 @@ def serve_forever(config: SimulatorConfig | None = None, host: str = "127.0.0.1"
         pass
     finally:
         server.stop()
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _url_host(host: str) -> str:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from resources.settings import CALLBACK_TOKEN_ENV as TOKEN_ENV
+from social_graph.cli.signals import stop_on_signals
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -72,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
               f"ledger {describe(url)}); Ctrl-C stops it", flush=True)
 
     try:
-        with _stop_on_signals():
+        with stop_on_signals():
             serve_forever(inbox, token, args.host, args.port, max_body, ready)
     except KeyboardInterrupt:  # Ctrl-C while starting up
         pass
@@ -81,25 +78,3 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt while serving; the old handlers come back after.
-
-    Explicitly: a process started in the background inherits SIGINT ignored, and Python then
-    installs no Ctrl-C handler; SIGTERM is how service managers stop us.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    saved = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
