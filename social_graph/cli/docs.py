@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from social_graph.cli.signals import stop_on_signals
+
 DOCS_DIR = "dbt_docs"
 
 
@@ -132,7 +134,8 @@ def serve(out: Path, host: str, port: int) -> int:
         bound_host, bound_port = server.server_address[:2]
         print(f"dbt docs at http://{bound_host}:{bound_port}/ (Ctrl-C to stop)", flush=True)
         try:
-            server.serve_forever()
+            with stop_on_signals():
+                server.serve_forever()
         except KeyboardInterrupt:
             pass
     return 0

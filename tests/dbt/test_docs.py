@@ -4,6 +4,7 @@ HTTP, generated while a reader holds the warehouse open, and before the first bu
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -87,16 +88,24 @@ def test_the_one_file_site_holds_the_descriptions(generated):
     assert "listed_followers" in page and "profile_followers_count" in page
 
 
+def _ignore_stop_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def test_the_docs_are_served_and_nothing_else_in_the_folder(generated, built):
+    # SIGINT and SIGTERM inherited ignored (a background job, a wrapper): the server handles
+    # both itself, so terminate() still stops it (before, the wait below timed out).
     server = subprocess.Popen([str(CLI), "docs", "--port", "0"], env=_env(built),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                              preexec_fn=_ignore_stop_signals)
     try:
         url = None
         for line in server.stdout:  # "dbt docs at http://127.0.0.1:<port>/ (Ctrl-C to stop)"
             if line.startswith("dbt docs at "):
                 url = line.split()[3]
                 break
-        assert url, f"no URL announced; stderr: {server.stderr.read() if server.poll() else ''}"
+        assert url, f"no URL announced (exit {server.poll()})"
         with urllib.request.urlopen(url, timeout=60) as page:
             assert page.status == 200 and b"dbt" in page.read().lower()
         with urllib.request.urlopen(url + "catalog.json", timeout=60) as page:
@@ -106,7 +115,12 @@ def test_the_docs_are_served_and_nothing_else_in_the_folder(generated, built):
         assert refused.value.code == 404
     finally:
         server.terminate()
-        server.wait(timeout=120)
+        try:  # a guard against a hang, not a speed check
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+    assert server.returncode == 0
 
 
 def test_before_the_first_build_the_docs_say_there_are_no_types_yet(data_dir):

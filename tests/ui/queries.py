@@ -122,6 +122,24 @@ PARTITIONS = _one("query($key: AssetKeyInput!)", "assetNodeOrError(assetKey: $ke
       }
     """)
 
+CHECKS = _one("query($key: AssetKeyInput!)", "assetNodeOrError(assetKey: $key)", "AssetNode", """
+      assetChecksOrError {
+        __typename
+        ... on AssetChecks {
+          checks {
+            name description
+            partitionStatuses {
+              __typename
+              ... on AssetCheckDefaultPartitionStatuses {
+                succeededPartitions failedPartitions inProgressPartitions skippedPartitions
+                executionFailedPartitions
+              }
+            }
+          }
+        }
+      }
+    """)
+
 MATERIALIZATIONS = _one("query($key: AssetKeyInput!, $limit: Int)", "assetOrError(assetKey: $key)",
                         "Asset", """
       assetMaterializations(limit: $limit) {

@@ -120,6 +120,13 @@ def partition_status(gql: GraphQL, asset: str) -> dict[str, list[str]]:
     return _partitions(gql, asset)["assetPartitionStatuses"]
 
 
+def checks(gql: GraphQL, asset: str) -> dict[str, dict]:
+    """The asset's checks by name, each with its per-partition statuses."""
+    found = result(gql, q.CHECKS, "AssetNode", key=key(asset))["assetChecksOrError"]
+    assert found["__typename"] == "AssetChecks", found
+    return {c["name"]: c for c in found["checks"]}
+
+
 def materializations(gql: GraphQL, asset: str, limit: int = 1000) -> list[dict]:
     """Materialization events of ``asset``, newest first ([] if it has none)."""
     data = gql(q.MATERIALIZATIONS, key=key(asset), limit=limit)["assetOrError"]

@@ -1,5 +1,5 @@
-"""Asset metadata in the UI: the numeric metadata of followers plotted over time, and the
-export's picture in its markdown metadata."""
+"""Asset metadata in the UI: the numeric metadata of followers plotted over time, the raw
+assets' checks per partition, and the export's picture in its markdown metadata."""
 
 from __future__ import annotations
 
@@ -43,6 +43,31 @@ def test_followers_metadata_is_numeric_and_plotted(stack, ui, first_batch, repor
     report["followers_plots_canvases"] = page.locator("canvas").count()
     section.scroll_into_view_if_needed()
     ui.shot("followers-plots")
+    ui.assert_no_errors()
+
+
+def test_the_raw_checks_have_a_result_for_every_collected_partition(stack, ui, first_batch,
+                                                                   report):
+    landed = set(read.partition_status(stack.gql, "followers")["materializedPartitions"])
+    assert landed, "no followers partition was materialized"
+    checks = read.checks(stack.gql, "followers")
+    assert set(checks) == {"schema_as_declared", "rows_vs_total"}, set(checks)
+    for name, check in checks.items():
+        status = check["partitionStatuses"]
+        assert status["__typename"] == "AssetCheckDefaultPartitionStatuses", status
+        evaluated = set(status["succeededPartitions"]) | set(status["failedPartitions"])
+        assert evaluated == landed, (name, sorted(landed - evaluated), status)
+        assert not status["executionFailedPartitions"], (name, status)
+    schema = checks["schema_as_declared"]["partitionStatuses"]
+    assert set(schema["succeededPartitions"]) == landed  # the files are as declared
+    report["followers_rows_vs_total_failed"] = sorted(
+        checks["rows_vs_total"]["partitionStatuses"]["failedPartitions"])
+
+    page = ui.goto("/assets/followers?view=checks")
+    page.get_by_role("tab", name="Checks").wait_for()
+    for name in checks:
+        page.get_by_text(name, exact=True).first.wait_for()
+    ui.shot("followers-checks")
     ui.assert_no_errors()
 
 
