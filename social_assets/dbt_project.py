@@ -14,6 +14,7 @@ processes that start together parse once.
 """
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
@@ -44,6 +45,16 @@ def project_sources(project_dir: Path = DBT_DIR) -> list[Path]:
             files += [p for p in (project_dir / folder).rglob("*")
                       if p.is_file() and p.suffix in (".sql", ".yml", ".yaml", ".py", ".csv")]
     return files
+
+
+def project_fingerprint(project_dir: Path = DBT_DIR) -> str:
+    """A digest of every file a parse reads (names and contents): equal fingerprints, the same
+    models. A warehouse built incrementally by other models needs a full refresh."""
+    digest = hashlib.sha256()
+    for path in sorted(project_sources(project_dir)):
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def manifest_is_stale(project: DbtProject = dbt_project) -> bool:

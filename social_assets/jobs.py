@@ -28,3 +28,12 @@ warehouse_job = dg.define_asset_job(
     description="Builds the warehouse (dbt build, and on PostgreSQL the raw load first) and the "
                 "graph export from every snapshot collected so far.",
 )
+
+warehouse_full_refresh_job = dg.define_asset_job(
+    "warehouse_full_refresh_job",
+    selection=dg.AssetSelection.groups("warehouse", "postgres_raw", "exports"),
+    description="The warehouse rebuilt from scratch: every dbt model from all snapshots "
+                "(dbt build --full-refresh), then the export. warehouse_job's incremental "
+                "builds give the same tables; use this after changing a model's SQL.",
+    config={"ops": {"social_graph_dbt": {"config": {"full_refresh": True}}}},
+)

@@ -12,6 +12,7 @@ a build or a lock error. A failed build is never published: the previous version
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,14 @@ import duckdb
 def build_path(published: Path, run_id: str) -> Path:
     """Where a run builds: beside ``published``, named by the run (one build per run)."""
     return published.with_name(f"{published.stem}.build-{run_id[:8]}{published.suffix}")
+
+
+def start_from(published: Path, build: Path) -> None:
+    """Begin ``build`` as a copy of the published warehouse (if there is one), for an
+    incremental build to add to. The published file is always a whole, checkpointed build (it
+    only ever changes by a rename), so a byte copy is a consistent one, reader or not."""
+    if published.is_file():
+        shutil.copyfile(published, build)
 
 
 def finish(build: Path) -> dict[str, int]:
@@ -47,3 +56,25 @@ def discard(build: Path) -> None:
     """Remove a build that will not be published (and its WAL, if dbt left one)."""
     for path in (build, build.with_name(build.name + ".wal")):
         path.unlink(missing_ok=True)
+
+
+def fingerprint_path(published: Path) -> Path:
+    """Beside the warehouse: the fingerprint of the dbt project that built it."""
+    return published.with_name(published.name + ".project")
+
+
+def built_by(published: Path) -> str | None:
+    """The fingerprint of the dbt project the published warehouse was built by (None: unknown,
+    e.g. a warehouse older than this record)."""
+    try:
+        return fingerprint_path(published).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def record_built_by(published: Path, fingerprint: str) -> None:
+    """Record which project built the warehouse just published (written whole, then renamed)."""
+    path = fingerprint_path(published)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(fingerprint + "\n")
+    os.replace(tmp, path)

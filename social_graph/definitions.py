@@ -24,7 +24,7 @@ from sensors.warehouse import warehouse_sensor
 from social_assets.accounts import account_edges
 from social_assets.dbt_project import DBT_EXECUTABLE, dbt_project
 from social_assets.export.asset import social_graph_export
-from social_assets.jobs import accounts_job, posts_job, warehouse_job
+from social_assets.jobs import accounts_job, posts_job, warehouse_full_refresh_job, warehouse_job
 from social_assets.manifest import snapshot_manifest
 from social_assets.posts import repliers
 from social_assets.postgres_raw import postgres_raw
@@ -44,7 +44,7 @@ def build_definitions(refresh_cron: str | None = None,
         assets.append(postgres_raw)
     return dg.Definitions(
         assets=assets,
-        jobs=[accounts_job, posts_job, warehouse_job],
+        jobs=[accounts_job, posts_job, warehouse_job, warehouse_full_refresh_job],
         sensors=[target_list_sensor, warehouse_sensor],
         schedules=refresh_schedules(cron),
         # Every step of a run in the run's own process: each of our runs is one step (a

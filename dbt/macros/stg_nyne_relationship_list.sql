@@ -1,11 +1,21 @@
 {#- The staging of one relationship list (followers or following): both have the same
-    columns and the same cleaning, one row per snapshot and listed account. -#}
+    columns and the same cleaning, one row per snapshot and listed account. Incremental: each
+    build stages the snapshots the manifest staged since this model last built (reading only
+    their files), stamped `staged_at`; a snapshot is in staging once its manifest row is. -#}
 {% macro stg_nyne_relationship_list(list_type) %}
 with
 
+snapshots as (
+
+    select request_id from {{ ref('stg_nyne__snapshots') }}
+    where list_type = '{{ list_type }}' and {{ staged_since_last_build() }}
+
+),
+
 source as (
 
-    select * from {{ source('nyne', list_type) }}
+    select * from {{ staged_list_source(list_type) }}
+    where request_id in (select request_id from snapshots)
 
 ),
 
@@ -60,7 +70,8 @@ final as (
         is_verified,
         request_id,
         snapshot_at,
-        extra
+        extra,
+        {{ staged_at() }} as staged_at
 
     from deduplicated
     where row_number_in_snapshot = 1

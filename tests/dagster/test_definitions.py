@@ -22,7 +22,11 @@ def test_lineage_runs_from_the_raw_assets_through_dbt():
     graph = defs.resolve_asset_graph()
     for asset in ("followers", "following", "repliers"):
         staging = dg.AssetKey(f"stg_nyne__{asset}")
-        assert graph.get(staging).parent_keys == {dg.AssetKey(asset)}
+        # The raw asset, and the manifest's staging (which snapshots there are to stage).
+        assert graph.get(staging).parent_keys == {dg.AssetKey(asset),
+                                                  dg.AssetKey("stg_nyne__snapshots")}
+    assert graph.get(dg.AssetKey("stg_nyne__snapshots")).parent_keys == {
+        dg.AssetKey("snapshot_manifest")}
     checks = {k.name for k in graph.asset_check_keys}
     assert any(name.startswith("unique") for name in checks)
     assert any("relationships" in name for name in checks)

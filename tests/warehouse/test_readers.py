@@ -55,7 +55,9 @@ def test_a_reader_held_open_across_a_rebuild_blocks_nothing_and_sees_one_version
         reader.close()
     with duckdb.connect(str(published), read_only=True) as fresh:  # reconnecting: the new one
         assert _follows(fresh) == 5
-    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb"]
+    # No build file left; beside the warehouse, only the record of the project that built it.
+    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb",
+                                                               "warehouse.duckdb.project"]
 
 
 def test_a_failed_build_publishes_nothing(built):
@@ -70,4 +72,6 @@ def test_a_failed_build_publishes_nothing(built):
     assert "is unchanged (the previous build)" in description
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
         assert _follows(db) == 2
-    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb"]
+    # No build file left; beside the warehouse, only the record of the project that built it.
+    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb",
+                                                               "warehouse.duckdb.project"]

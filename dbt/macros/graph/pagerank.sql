@@ -1,6 +1,12 @@
 {#-
   pagerank(edges, source_column, target_column, partition_by=none, alpha=0.85,
-           max_iterations=150, tolerance=1e-10)
+           max_iterations=150)
+
+  PostgreSQL only. On DuckDB, PageRank is the Python model account_pagerank (a power iteration
+  on a scipy.sparse matrix, warm-started from its previous table, stopping at
+  var('pagerank_tolerance')); dbt-postgres cannot run Python models, so account_metrics calls
+  this macro on PostgreSQL instead. Both compute the same PageRank
+  (tests/dbt/test_pagerank_sparse.py, tests/warehouse/test_postgres_path.py).
 
   A select statement of the PageRank of every node of the directed graph in `edges` (a
   relation, or a CTE name), exactly as networkx.pagerank(G, alpha) defines it on the DiGraph
@@ -13,20 +19,51 @@
 
   Columns: <partition_by>, node, pagerank, pagerank_iterations.
 
-  DuckDB iterates in a recursive CTE (USING KEY keeps one row per node, so memory stays at the
-  graph's size) and stops when the L1 change of an iteration is at most `tolerance` (the error
-  to the fixed point is then at most tolerance * alpha / (1 - alpha)), or after
-  `max_iterations`. PostgreSQL forbids aggregates in a recursive CTE, so the default version
-  unrolls `max_iterations` steps into a chain of CTEs (150 steps: error below 1e-10).
+  PostgreSQL forbids aggregates in a recursive CTE, so the power iteration is `max_iterations`
+  steps unrolled into a chain of materialized CTEs, with no early stop (150 steps: an error
+  below 1e-10); pagerank_iterations is always `max_iterations`.
 -#}
 {% macro pagerank(edges, source_column='source', target_column='target', partition_by=none,
-                  alpha=0.85, max_iterations=150, tolerance=1e-10) -%}
-    {{ return(adapter.dispatch('pagerank', 'social_graph')(
-        edges, source_column, target_column, partition_by, alpha, max_iterations, tolerance)) }}
+                  alpha=0.85, max_iterations=150) -%}
+with
+
+{{ _pagerank_graph_ctes(edges, source_column, target_column, partition_by) }},
+
+pagerank_0 as materialized (
+
+    select node_id, graph_id, graph_size, is_dangling, cast(1.0 as double precision) / graph_size as pagerank
+    from pagerank_nodes
+
+),
+{% for i in range(1, max_iterations + 1) %}
+pagerank_{{ i }} as materialized (
+
+    select node_id, graph_id, graph_size, is_dangling, next_pagerank as pagerank
+    from (
+        {{ _pagerank_step('pagerank_' ~ (i - 1), alpha) | indent(8) }}
+    ) as step
+
+),
+{% endfor %}
+final_pagerank as (
+
+    select * from pagerank_{{ max_iterations }}
+
+)
+
+select
+    {% if partition_by %}pagerank_nodes.graph_key as {{ partition_by }},{% endif %}
+    pagerank_nodes.node,
+    final_pagerank.pagerank,
+    {{ max_iterations }} as pagerank_iterations
+
+from final_pagerank
+inner join pagerank_nodes
+    on pagerank_nodes.node_id = final_pagerank.node_id
 {%- endmacro %}
 
 
-{#- The integer graph both versions iterate on: pagerank_nodes (node_id, graph_id, graph_key,
+{#- The integer graph the iteration runs on: pagerank_nodes (node_id, graph_id, graph_key,
     node, graph_size, is_dangling) and pagerank_links (source_id, target_id, weight). -#}
 {% macro _pagerank_graph_ctes(edges, source_column, target_column, partition_by) -%}
 pagerank_edges as materialized (
@@ -113,96 +150,4 @@ pagerank_links as materialized (
         group by pagerank_links.target_id
     ) as incoming
         on incoming.target_id = {{ previous }}.node_id
-{%- endmacro %}
-
-
-{% macro duckdb__pagerank(edges, source_column, target_column, partition_by, alpha,
-                          max_iterations, tolerance) -%}
-with recursive
-
-{{ _pagerank_graph_ctes(edges, source_column, target_column, partition_by) }},
-
-pagerank_iterations (node_id, graph_id, graph_size, is_dangling, pagerank, iteration, change)
-    using key (node_id) as (
-
-    select
-        node_id,
-        graph_id,
-        graph_size,
-        is_dangling,
-        cast(1.0 as double) / graph_size as pagerank,
-        0 as iteration,
-        cast(null as double) as change
-
-    from pagerank_nodes
-
-    union
-
-    select
-        node_id,
-        graph_id,
-        graph_size,
-        is_dangling,
-        next_pagerank as pagerank,
-        iteration + 1 as iteration,
-        sum(abs(next_pagerank - pagerank)) over () as change
-
-    from (
-        {{ _pagerank_step('pagerank_iterations', alpha) | indent(8) }}
-        where pagerank_iterations.iteration < {{ max_iterations }}
-            and (pagerank_iterations.change is null
-                 or pagerank_iterations.change > {{ tolerance }})
-    ) as step
-
-)
-
-select
-    {% if partition_by %}pagerank_nodes.graph_key as {{ partition_by }},{% endif %}
-    pagerank_nodes.node,
-    pagerank_iterations.pagerank,
-    pagerank_iterations.iteration as pagerank_iterations
-
-from pagerank_iterations
-inner join pagerank_nodes
-    on pagerank_nodes.node_id = pagerank_iterations.node_id
-{%- endmacro %}
-
-
-{% macro default__pagerank(edges, source_column, target_column, partition_by, alpha,
-                           max_iterations, tolerance) -%}
-with
-
-{{ _pagerank_graph_ctes(edges, source_column, target_column, partition_by) }},
-
-pagerank_0 as materialized (
-
-    select node_id, graph_id, graph_size, is_dangling, cast(1.0 as double precision) / graph_size as pagerank
-    from pagerank_nodes
-
-),
-{% for i in range(1, max_iterations + 1) %}
-pagerank_{{ i }} as materialized (
-
-    select node_id, graph_id, graph_size, is_dangling, next_pagerank as pagerank
-    from (
-        {{ _pagerank_step('pagerank_' ~ (i - 1), alpha) | indent(8) }}
-    ) as step
-
-),
-{% endfor %}
-final_pagerank as (
-
-    select * from pagerank_{{ max_iterations }}
-
-)
-
-select
-    {% if partition_by %}pagerank_nodes.graph_key as {{ partition_by }},{% endif %}
-    pagerank_nodes.node,
-    final_pagerank.pagerank,
-    {{ max_iterations }} as pagerank_iterations
-
-from final_pagerank
-inner join pagerank_nodes
-    on pagerank_nodes.node_id = final_pagerank.node_id
 {%- endmacro %}

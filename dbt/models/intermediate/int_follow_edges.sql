@@ -1,17 +1,22 @@
 -- Every observation of a follow edge: one row per snapshot that shows `follower_username`
 -- following `followed_username`, from a followers list (the target is followed) or a
--- following list (the target follows).
+-- following list (the target follows). Incremental: the rows staged since it last built are
+-- appended (a snapshot never changes).
+{{ config(materialized='incremental', incremental_strategy='append',
+          post_hook=record_build_watermark()) }}
 with
 
 followers as (
 
     select * from {{ ref('stg_nyne__followers') }}
+    where {{ staged_since_last_build() }}
 
 ),
 
 following as (
 
     select * from {{ ref('stg_nyne__following') }}
+    where {{ staged_since_last_build() }}
 
 ),
 

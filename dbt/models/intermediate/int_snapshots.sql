@@ -1,24 +1,48 @@
 -- One row per follow-list snapshot (a followers or following list a lookup of a target
 -- returned), in order. Built from the snapshot manifest, so an empty list is a snapshot too
 -- (row_count 0): the one that says every earlier edge into or out of the target is gone.
+-- Incremental, keyed on the target's list: a list with a new snapshot has all its rows
+-- recomputed (numbers, previous, latest); the others are untouched.
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key=['platform', 'target_username', 'list_type'],
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_lists(['followers', 'following']) | indent(4) }}
+
+),
 
 manifest as (
 
-    select * from {{ ref('stg_nyne__snapshots') }}
-    where list_type in ('followers', 'following')
+    select snapshots.*
+    from {{ ref('stg_nyne__snapshots') }} as snapshots
+    {%- if is_incremental() %}
+    inner join changed
+        on changed.platform = snapshots.platform
+        and changed.target_username = snapshots.target
+        and changed.list_type = snapshots.list_type
+    {%- endif %}
+    where snapshots.list_type in ('followers', 'following')
 
 ),
 
 followers as (
 
     select * from {{ ref('stg_nyne__followers') }}
+    {%- if is_incremental() %}
+    where snapshot_id in (select snapshot_id from manifest)
+    {%- endif %}
 
 ),
 
 following as (
 
     select * from {{ ref('stg_nyne__following') }}
+    {%- if is_incremental() %}
+    where snapshot_id in (select snapshot_id from manifest)
+    {%- endif %}
 
 ),
 

@@ -1,6 +1,7 @@
 -- One row per account of the current follow graph (an endpoint of a current edge): its
 -- degrees, its mutual follows and its PageRank within its platform's graph
--- (networkx.pagerank with alpha = var('pagerank_alpha')).
+-- (networkx.pagerank with alpha = var('pagerank_alpha'): the Python model account_pagerank on
+-- DuckDB, the pagerank macro on PostgreSQL).
 with
 
 current_follows as (
@@ -54,6 +55,13 @@ mutual_counts as (
 
 pageranks as (
 
+    {#- The same switch as account_pagerank.yml's `enabled`: keep them equal. DuckDB runs the
+        Python model (a sparse power iteration, warm-started); dbt-postgres cannot run Python
+        models, so PostgreSQL keeps the SQL macro (the same PageRank). #}
+    {%- if target.type == 'duckdb' %}
+    select platform, username as node, pagerank
+    from {{ ref('account_pagerank') }}
+    {%- else %}
     {{ pagerank(
         'current_follows',
         source_column='follower_username',
@@ -61,8 +69,8 @@ pageranks as (
         partition_by='platform',
         alpha=var('pagerank_alpha'),
         max_iterations=var('pagerank_max_iterations'),
-        tolerance=var('pagerank_tolerance'),
     ) | indent(4) }}
+    {%- endif %}
 
 ),
 

@@ -1,6 +1,18 @@
 -- One row per pair of targets of a platform that have a followers list (target_a < target_b):
 -- how many followers their latest followers lists share, and the Jaccard index of the two sets.
+-- Incremental: the pairs involving a target whose followers list changed are deleted (pre-hook:
+-- a pair vanishes when a latest list comes back empty) and inserted as they are now; the
+-- others are untouched. On a full build every target is "changed" and the same SQL makes all.
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_pairs_touching_changed('target_a', 'target_b', ['followers']) }}",
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_lists(['followers']) | indent(4) }}
+
+),
 
 edges as (
 
@@ -31,26 +43,48 @@ audiences as (
 
 audience_sizes as (
 
-    select platform, target_username, count(*) as follower_count
+    select
+        platform,
+        target_username,
+        count(*) as follower_count,
+        {% if is_incremental() -%}
+        (platform, target_username) in (select platform, target_username from changed)
+        {%- else -%}
+        true
+        {%- endif %} as in_scope
+
     from audiences
     group by platform, target_username
 
 ),
 
+scoped_audiences as (
+
+    select audiences.*, audience_sizes.in_scope
+    from audiences
+    inner join audience_sizes
+        on audience_sizes.platform = audiences.platform
+        and audience_sizes.target_username = audiences.target_username
+
+),
+
 shared as (
 
+    -- Each pair once: from its in-scope side, and from the lesser one when both are in scope.
     select
         audience_a.platform,
-        audience_a.target_username as target_a,
-        audience_b.target_username as target_b,
+        least(audience_a.target_username, audience_b.target_username) as target_a,
+        greatest(audience_a.target_username, audience_b.target_username) as target_b,
         count(*) as shared_followers
 
-    from audiences as audience_a
-    inner join audiences as audience_b
+    from scoped_audiences as audience_a
+    inner join scoped_audiences as audience_b
         on audience_b.platform = audience_a.platform
         and audience_b.follower_username = audience_a.follower_username
-        and audience_b.target_username > audience_a.target_username
-    group by audience_a.platform, audience_a.target_username, audience_b.target_username
+        and audience_b.target_username <> audience_a.target_username
+        and (not audience_b.in_scope or audience_b.target_username > audience_a.target_username)
+    where audience_a.in_scope
+    group by 1, 2, 3
 
 ),
 
@@ -58,15 +92,19 @@ target_pairs as (
 
     select
         size_a.platform,
-        size_a.target_username as target_a,
-        size_b.target_username as target_b,
-        size_a.follower_count as followers_a,
-        size_b.follower_count as followers_b
+        least(size_a.target_username, size_b.target_username) as target_a,
+        greatest(size_a.target_username, size_b.target_username) as target_b,
+        case when size_a.target_username < size_b.target_username
+            then size_a.follower_count else size_b.follower_count end as followers_a,
+        case when size_a.target_username < size_b.target_username
+            then size_b.follower_count else size_a.follower_count end as followers_b
 
     from audience_sizes as size_a
     inner join audience_sizes as size_b
         on size_b.platform = size_a.platform
-        and size_b.target_username > size_a.target_username
+        and size_b.target_username <> size_a.target_username
+        and (not size_b.in_scope or size_b.target_username > size_a.target_username)
+    where size_a.in_scope
 
 ),
 

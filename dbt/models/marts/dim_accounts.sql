@@ -1,18 +1,34 @@
 -- One row per account (platform, username) seen anywhere: in a list (follower, followed
 -- account, replier) or as a collected target (even one whose lists all came back empty). The profile is the latest one an API list showed;
 -- a target never listed itself has no profile (NULL columns) but still has a row, so every
--- edge endpoint has one.
+-- edge endpoint has one. Incremental, keyed on the account: every account a new snapshot
+-- shows (listed, targeted, a post's author) has its row recomputed from all its sightings.
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key=['platform', 'username'],
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_accounts() | indent(4) }}
+
+),
 
 followers as (
 
     select * from {{ ref('stg_nyne__followers') }}
+    {%- if is_incremental() %}
+    where (platform, username) in (select platform, username from changed)
+    {%- endif %}
 
 ),
 
 following as (
 
     select * from {{ ref('stg_nyne__following') }}
+    {%- if is_incremental() %}
+    where (platform, username) in (select platform, username from changed)
+    {%- endif %}
 
 ),
 
@@ -39,6 +55,9 @@ profiles as (
     select platform, username, display_name, profile_url, bio, followers_count,
         following_count, is_verified, snapshot_at, request_id, 3 as list_rank
     from repliers
+    {%- if is_incremental() %}
+    where (platform, username) in (select platform, username from changed)
+    {%- endif %}
 
 ),
 
@@ -63,11 +82,20 @@ targets as (
 
 ),
 
+scoped_targets as (
+
+    select * from targets
+    {%- if is_incremental() %}
+    where (platform, username) in (select platform, username from changed)
+    {%- endif %}
+
+),
+
 sightings as (
 
     select platform, username, snapshot_at, false as is_target from profiles
     union all
-    select platform, username, snapshot_at, true as is_target from targets
+    select platform, username, snapshot_at, true as is_target from scoped_targets
 
 ),
 

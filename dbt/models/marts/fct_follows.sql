@@ -2,11 +2,29 @@
 -- An edge is current when the latest snapshot that could show it does: the latest of the
 -- followed account's followers lists and the follower's following lists. (A truncated latest
 -- list may miss an edge that still exists; int_snapshots.is_truncated says which.)
+-- Incremental, keyed on the targets: a new followers list of b recomputes every edge into b,
+-- a new following list of a every edge out of a; edges never vanish, so replacing those
+-- edges' rows (delete+insert on the edge) is the whole change.
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key=['platform', 'follower_username', 'followed_username'],
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_lists(['followers', 'following']) | indent(4) }}
+
+),
 
 edges as (
 
     select * from {{ ref('int_follow_edges') }}
+    {%- if is_incremental() %}
+    where (platform, followed_username) in (
+            select platform, target_username from changed where list_type = 'followers')
+        or (platform, follower_username) in (
+            select platform, target_username from changed where list_type = 'following')
+    {%- endif %}
 
 ),
 

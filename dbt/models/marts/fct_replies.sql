@@ -1,9 +1,22 @@
 -- One row per reply to a collected post, as the post's latest repliers snapshot lists it.
+-- Incremental, keyed on the post: a post with a new repliers snapshot has its rows replaced.
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key=['platform', 'tweet_id'],
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_lists(['repliers']) | indent(4) }}
+
+),
 
 repliers as (
 
     select * from {{ ref('stg_nyne__repliers') }}
+    {%- if is_incremental() %}
+    where (platform, tweet_id) in (select platform, target_username from changed)
+    {%- endif %}
 
 ),
 

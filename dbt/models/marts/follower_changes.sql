@@ -2,19 +2,43 @@
 -- since the target's previous followers snapshot. The first snapshot gains every follower.
 -- An empty list (every follower left) is a snapshot too, so its losses show. A cut list
 -- (is_truncated) counts no change it cannot know: is_lower_bound marks those rows.
+-- Incremental, keyed on the target: a target with a new followers snapshot, or whose own
+-- profile a new snapshot shows (profile_followers_count), has all its rows recomputed.
+-- depends_on: {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert',
+          unique_key=['platform', 'target_username'],
+          post_hook=record_build_watermark()) }}
 with
 
-edges as (
+changed as (
 
-    select * from {{ ref('int_follow_edges') }}
-    where observed_via = 'followers'
+    select platform, target_username from ({{ changed_lists(['followers']) }}) as lists
+    {%- if is_incremental() %}
+    union
+    select platform, username as target_username from ({{ changed_accounts() }}) as accounts
+    {%- endif %}
 
 ),
 
 snapshots as (
 
-    select * from {{ ref('int_snapshots') }}
-    where list_type = 'followers'
+    select snapshots.* from {{ ref('int_snapshots') }} as snapshots
+    {%- if is_incremental() %}
+    inner join changed
+        on changed.platform = snapshots.platform
+        and changed.target_username = snapshots.target_username
+    {%- endif %}
+    where snapshots.list_type = 'followers'
+
+),
+
+edges as (
+
+    select * from {{ ref('int_follow_edges') }}
+    where observed_via = 'followers'
+    {%- if is_incremental() %}
+        and (platform, target_username) in (select platform, target_username from changed)
+    {%- endif %}
 
 ),
 

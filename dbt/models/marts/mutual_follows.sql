@@ -1,11 +1,32 @@
 -- One row per pair of accounts that follow each other now (both edges current), once per
--- pair: username_a < username_b.
+-- pair: username_a < username_b. Incremental: a pair is mutual or not by its two edges, which
+-- change only with the followers or following lists of its two accounts; the pairs touching an
+-- account whose lists changed are deleted (pre-hook) and inserted as they are now.
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_pairs_touching_changed('username_a', 'username_b', ['followers', 'following']) }}",
+          post_hook=record_build_watermark()) }}
 with
+
+changed as (
+
+    {{ changed_lists(['followers', 'following']) | indent(4) }}
+
+),
 
 follows as (
 
     select * from {{ ref('fct_follows') }}
     where is_current
+
+),
+
+forward_follows as (
+
+    select * from follows
+    {%- if is_incremental() %}
+    where (platform, follower_username) in (select platform, target_username from changed)
+        or (platform, followed_username) in (select platform, target_username from changed)
+    {%- endif %}
 
 ),
 
@@ -17,7 +38,7 @@ final as (
         forward.followed_username as username_b,
         greatest(forward.first_seen_at, backward.first_seen_at) as first_seen_at
 
-    from follows as forward
+    from forward_follows as forward
     inner join follows as backward
         on backward.platform = forward.platform
         and backward.follower_username = forward.followed_username

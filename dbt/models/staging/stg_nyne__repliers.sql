@@ -1,9 +1,20 @@
 -- One row per repliers snapshot (lookup of a post) and reply: `username` replied to `tweet_id`.
+-- Incremental like the follow lists (stg_nyne_relationship_list): each snapshot staged once.
+{{ config(materialized='incremental', incremental_strategy='append',
+          post_hook=record_build_watermark()) }}
 with
+
+snapshots as (
+
+    select request_id from {{ ref('stg_nyne__snapshots') }}
+    where list_type = 'repliers' and {{ staged_since_last_build() }}
+
+),
 
 source as (
 
-    select * from {{ source('nyne', 'repliers') }}
+    select * from {{ staged_list_source('repliers') }}
+    where request_id in (select request_id from snapshots)
 
 ),
 
@@ -64,7 +75,8 @@ final as (
         replied_at,
         request_id,
         snapshot_at,
-        extra
+        extra,
+        {{ staged_at() }} as staged_at
 
     from deduplicated
     where row_number_in_snapshot = 1

@@ -1,6 +1,9 @@
 -- One row per list a landed lookup returned (the snapshot manifest), empty or not: the only
 -- place a snapshot's existence, its size as the API sent it, what was asked and whether the
--- list was cut are read from (decided once, when the raw assets wrote it).
+-- list was cut are read from (decided once, when the raw assets wrote it). Incremental: each
+-- build appends the manifest rows it has not staged yet, stamped `staged_at`; the models
+-- downstream take in the snapshots staged since they last built (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='append') }}
 with
 
 source as (
@@ -25,7 +28,11 @@ renamed as (
         cast(is_truncated as boolean) as is_truncated,
         cast(credits as bigint) as credits,
         cast(request_credits as bigint) as request_credits,
-        shared_request_with
+        shared_request_with,
+        -- Where the list's Parquet file is under the data dir's raw/ (from the names as
+        -- written, before any cleaning): what an incremental build of staging reads.
+        list_type || '/' || platform || '/' || target || '/' || request_id || '.parquet' as file_path,
+        {{ staged_at() }} as staged_at
 
     from source
 
@@ -43,3 +50,6 @@ final as (
 )
 
 select * from final
+{% if is_incremental() %}
+where snapshot_id not in (select snapshot_id from {{ this }})
+{% endif %}
