@@ -58,6 +58,24 @@ def discard(build: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def published_name(settings) -> Path:
+    """What a build's project record is named after: the DuckDB warehouse file, or on
+    PostgreSQL (whose warehouse is no file) ``<data dir>/postgres-warehouse``."""
+    if settings.dbt_target == "duckdb":
+        return settings.warehouse_path
+    return settings.data_dir / "postgres-warehouse"
+
+
+def forget_built_by(published: Path) -> bool:
+    """Drop the record of the project that built the warehouse, so the next build rebuilds
+    every model (after ``social-graph rebuild`` rewrote snapshots the warehouse staged once)."""
+    try:
+        fingerprint_path(published).unlink()
+        return True
+    except FileNotFoundError:
+        return False
+
+
 def fingerprint_path(published: Path) -> Path:
     """Beside the warehouse: the fingerprint of the dbt project that built it."""
     return published.with_name(published.name + ".project")

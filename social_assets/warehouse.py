@@ -29,7 +29,7 @@ from resources.storage import SocialStorage
 from social_assets.dbt_project import dbt_project, project_fingerprint
 from social_assets.parquet import ensure_schema_files
 from social_assets.publish import (build_path, built_by, discard, finish, publish,
-                                    record_built_by, start_from)
+                                    published_name, record_built_by, start_from)
 
 WAREHOUSE_POOL = "warehouse"
 """DuckDB allows one writer: every step that writes the warehouse shares this pool (limit 1)."""
@@ -87,8 +87,7 @@ def build_dbt_assets(target: str) -> dg.AssetsDefinition:
         # A warehouse built by other models (the project changed: a model's SQL, a macro) is
         # rebuilt whole once; incremental builds would otherwise keep the old logic's rows.
         fingerprint = project_fingerprint(Path(dbt_project.project_dir))
-        published = (settings.warehouse_path if settings.dbt_target == "duckdb"
-                     else settings.data_dir / "postgres-warehouse")
+        published = published_name(settings)
         full_refresh = config.full_refresh
         if not full_refresh and built_by(published) != fingerprint:
             full_refresh = True

@@ -139,9 +139,11 @@ def _collect(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from resources.settings import Settings
     from resources.lookups.landing import landing_dir
+    from social_assets.publish import forget_built_by, published_name
     from social_assets.rebuild import rebuild
 
-    root = Settings.resolve().data_dir
+    settings = Settings.resolve()
+    root = settings.data_dir
     landing = Path(args.landing) if args.landing else landing_dir(root)
     if not landing.is_dir():
         print(f"error: no landing folder at {landing}", file=sys.stderr)
@@ -149,6 +151,8 @@ def _rebuild(args: argparse.Namespace) -> int:
     print(f"landing: {landing.resolve()}\nraw tables: {root / 'raw'}", flush=True)
     report = rebuild(landing, root / "raw", say=lambda line: print(line, flush=True))
     print("\n".join(report.lines()))
+    if forget_built_by(published_name(settings)):  # staged once: rewritten files need a full one
+        print("the next warehouse build rebuilds every model from the snapshots (full refresh)")
     return 1 if report.failures else 0
 
 

@@ -36,11 +36,16 @@ def test_rebuild_from_a_copy_of_landing_reproduces_every_table_with_no_api_call(
     monkeypatch.setenv("SOCIAL_DATA_DIR", str(copy))
     monkeypatch.setenv("NYNE_BASE_URL", "http://127.0.0.1:9")  # nothing may be called
     requests_before = len(sim.request_log)
+    # A warehouse built from the old files: each snapshot is staged once, so rewritten files
+    # must make the next build a full refresh (the record of what built it is dropped).
+    record = copy / "warehouse.duckdb.project"
+    record.write_text("the project that built the old warehouse\n")
     capsys.readouterr()
     assert main(["rebuild"]) == 0
     out = capsys.readouterr().out
     assert "rebuilt 8 Parquet files from 5 landed results" in out
     assert len(sim.request_log) == requests_before
+    assert not record.exists() and "full refresh" in out
 
     rebuilt = _snapshots(copy)
     assert sorted(rebuilt) == sorted(original)
