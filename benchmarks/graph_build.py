@@ -7,8 +7,10 @@
 2. runs the pandas/networkx baseline (``benchmarks.baseline``) and ``dbt build`` of ``dbt/``
    on DuckDB over it, each in a process of its own, measuring wall time and peak RSS
    (``benchmarks.measure``);
-3. checks that both found the same graph (marts' sizes, PageRank) and prints a table, also
-   written to ``benchmarks/RESULTS.md``.
+3. adds one new followers snapshot of 1,000 rows and runs ``dbt build`` again: the
+   incremental update (``dbt/macros/incremental.sql``) that follows each collection;
+4. checks that the baseline and the full build found the same graph (marts' sizes, PageRank)
+   and prints a table, also written to ``benchmarks/RESULTS.md``.
 
 dbt runs with ``--target-path``/``--log-path`` in the scratch dir, so the project's own
 ``dbt/target`` (the manifest the code location loads) is left alone. Not part of the tests.
@@ -27,11 +29,12 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks.measure import Measurement, measured
-from benchmarks.synthetic import generate
+from benchmarks.synthetic import add_snapshot, generate
 
 PROJECT = Path(__file__).resolve().parents[1]
 DBT_DIR = PROJECT / "dbt"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+NEW_SNAPSHOT_ROWS = 1000  # the snapshot the incremental build takes in
 COMPARED = ["dim_accounts", "fct_follows", "current_follows", "mutual_follows",
             "account_metrics", "max_in_degree", "max_out_degree"]
 
@@ -133,29 +136,25 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(_row("dbt build (DuckDB)", None, "skipped" if args.skip_dbt
                              else "not available", collection.rows, None))
         else:
-            print("running dbt build ...", flush=True)
+            print("running dbt build (full) ...", flush=True)
             (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
-            run = measured([str(dbt), "build", "--project-dir", str(DBT_DIR),
-                            "--profiles-dir", str(DBT_DIR), "--target", "duckdb",
-                            "--target-path", str(data_dir / "dbt_target"),
-                            "--log-path", str(data_dir / "dbt_logs")],
-                           env=env, cwd=PROJECT, log=data_dir / "dbt.log")
-            if (data_dir / "warehouse.duckdb").exists():
-                try:
-                    warehouse = warehouse_summary(data_dir / "warehouse.duckdb")
-                except Exception as exc:  # a model missing after a failed build
-                    notes.append(f"could not read the warehouse: {exc}")
-            status = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
-            rows.append(_row("dbt build (DuckDB)", run, status, collection.rows, warehouse))
-            if run.returncode:
-                notes.append("dbt build failed (models or tests), last lines:\n"
-                             + _tail(run.log))
+            run, warehouse = _dbt_build(dbt, data_dir, env, "full", notes)
+            rows.append(_row("dbt build, full (DuckDB)", run, _status(run), collection.rows,
+                             warehouse))
+            if run.returncode == 0:
+                new = add_snapshot(data_dir / "raw", rows=NEW_SNAPSHOT_ROWS, pool=collection.pool)
+                print(f"running dbt build (incremental, after snapshot {new}) ...", flush=True)
+                inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes)
+                rows.append(_row(f"dbt build, incremental: +1 snapshot of "
+                                 f"{NEW_SNAPSHOT_ROWS:,} rows", inc, _status(inc),
+                                 collection.rows + NEW_SNAPSHOT_ROWS, after))
         if baseline and warehouse:
             differences = compare(baseline, warehouse)
             notes.append("same graph: both agree on " + ", ".join(COMPARED) + " and the top 5 "
                          "PageRank accounts" if not differences else
                          "the two sides DIFFER:\n" + "\n".join(f"- {d}" for d in differences))
-        report = _report(args, collection, generated_s, rows, notes, load, started)
+        report = _report(args, collection, generated_s, rows, notes, load, started,
+                         os.getloadavg())
         print(report)
         args.results.write_text(report)
         print(f"written to {args.results}")
@@ -163,6 +162,30 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep and args.data_dir is None:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _dbt_build(dbt: Path, data_dir: Path, env: dict, name: str,
+               notes: list[str]) -> tuple[Measurement, dict | None]:
+    """``dbt build`` of the project on the scratch warehouse, measured; its summary."""
+    run = measured([str(dbt), "build", "--project-dir", str(DBT_DIR),
+                    "--profiles-dir", str(DBT_DIR), "--target", "duckdb",
+                    "--target-path", str(data_dir / "dbt_target"),
+                    "--log-path", str(data_dir / "dbt_logs")],
+                   env=env, cwd=PROJECT, log=data_dir / f"dbt_{name}.log")
+    summary = None
+    if (data_dir / "warehouse.duckdb").exists():
+        try:
+            summary = warehouse_summary(data_dir / "warehouse.duckdb")
+        except Exception as exc:  # a model missing after a failed build
+            notes.append(f"could not read the warehouse after the {name} build: {exc}")
+    if run.returncode:
+        notes.append(f"dbt build ({name}) failed (models or tests), last lines:\n"
+                     + _tail(run.log))
+    return run, summary
+
+
+def _status(run: Measurement) -> str:
+    return "ok" if run.returncode == 0 else f"failed ({run.returncode})"
 
 
 def _tail(log: Path, lines: int = 15) -> str:
@@ -181,7 +204,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def _report(args, collection, generated_s, rows, notes, load, started) -> str:
+def _report(args, collection, generated_s, rows, notes, load, started, load_end) -> str:
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return "\n".join([
         "# Graph build benchmark: dbt on DuckDB vs pandas + networkx",
@@ -209,8 +232,9 @@ def _report(args, collection, generated_s, rows, notes, load, started) -> str:
         *[note + "\n" for note in notes],
         f"Machine: {os.cpu_count()} cores, {memory_gb:.0f} GB RAM, {platform.platform()}, "
         f"Python {platform.python_version()}; load average at start "
-        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (other work on the machine inflates "
-        "times).",
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, at end "
+        f"{load_end[0]:.1f}/{load_end[1]:.1f}/{load_end[2]:.1f} (other work on the machine "
+        "inflates times).",
         f"Versions: {_versions()}.",
         "",
     ])

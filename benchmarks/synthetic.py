@@ -25,12 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from social_assets.parquet import EDGE_SCHEMA, ensure_schema_files, snapshot_path, write_snapshot
+from social_assets.snapshots import Snapshot, write_manifest
 
 FIRST_FETCH = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
 REFRESH_AFTER = timedelta(days=7)
 FOLLOWERS_SHARE = 0.8  # of all rows; the rest are following lists
 REFRESHED_SHARE = 0.25  # of targets with a second followers snapshot
 CHURN = 0.05  # of a refreshed list replaced by new followers
+# The lists are not cut: the lookup "asked for" more than any list holds (no truncation flags).
+MAX_RESULTS = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,8 @@ def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) 
         ], schema=EDGE_SCHEMA)
         path = snapshot_path(raw_root / asset, platform=str(platforms[target]),
                              target=f"u{target}", request_id=request_id)
-        writes.append(writer.submit(write_snapshot, table, path))  # Parquet releases the GIL
+        writes.append(writer.submit(_write, raw_root, asset, table, path, str(platforms[target]),
+                                    f"u{target}", request_id, fetched_at))
         rows[asset] += n
     for write in writes:
         write.result()
@@ -128,3 +132,41 @@ def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) 
     ensure_schema_files(raw_root)
     return Collection(followers_rows=rows["followers"], following_rows=rows["following"],
                       snapshots=len(snapshots), targets=targets, pool=pool)
+
+
+def _write(raw_root: Path, asset: str, table: pa.Table, path: Path, platform: str, target: str,
+           request_id: str, fetched_at: datetime) -> None:
+    """The list's file, then its row of the snapshot manifest (as the raw assets write them)."""
+    write_snapshot(table, path)  # Parquet releases the GIL: the pool writes in parallel
+    n = table.num_rows
+    snap = Snapshot(asset, path, n, request_id=request_id, credits=3 if n else 0,
+                    request_credits=3 if n else 0, total_count=n, request_total_count=n,
+                    truncated=False, max_results=MAX_RESULTS)
+    write_manifest([snap], raw_root, platform=platform, target=target, target_username=target,
+                   fetched_at=fetched_at)
+
+
+def add_snapshot(raw_root: Path, *, rows: int, pool: int, target: int = 5,
+                 seed: int = 11) -> str:
+    """One more followers snapshot of target ``u<target>`` (a Twitter target: index % 10 >= 3),
+    ``rows`` followers drawn from the pool, taken a day after every other snapshot: what the
+    incremental build takes in. Returns its request id."""
+    rng = np.random.default_rng(seed)
+    members = np.unique(rng.integers(0, pool, rows * 2))[:rows]
+    members = members[members != target]
+    n = members.size
+    request_id = f"interaction_bench_new_{seed}"
+    fetched_at = FIRST_FETCH + REFRESH_AFTER + timedelta(days=1)
+    ids = pa.array(members)
+    table = pa.Table.from_arrays([
+        pa.array(["twitter"] * n, pa.string()), pa.array([f"u{target}"] * n, pa.string()),
+        _names("u", members), _names("User ", members), pa.nulls(n, pa.string()),
+        pa.nulls(n, pa.string()), pa.array(rng.integers(0, 5000, n)),
+        pa.array(rng.integers(0, 900, n)), pc.less(ids, 0), pa.array([request_id] * n),
+        pa.array([fetched_at] * n, pa.timestamp("us", tz="UTC")), pa.nulls(n, pa.string()),
+    ], schema=EDGE_SCHEMA)
+    path = snapshot_path(raw_root / "followers", platform="twitter", target=f"u{target}",
+                         request_id=request_id)
+    _write(raw_root, "followers", table, path, "twitter", f"u{target}", request_id, fetched_at)
+    return request_id
+
