@@ -5,8 +5,8 @@ goes through the ``LookupService`` (``resources.lookups``: recorded in the ledge
 polled, archived in ``landing/`` before it is parsed, so a retry, a crash or a second run never
 buys the same lookup twice and never loses a result that was paid for). Each key is recorded as
 materialized the moment its Parquet snapshot is written (one ``AssetMaterialization`` per asset
-and key, then its asset checks: ``raw_checks``), so the UI shows a long backfill's partitions filling in as their lookups land, and a
-run that dies half-way keeps what it finished. One failing key never stops the others: once
+and key, then its asset checks: ``raw_checks``), so the UI shows a long backfill's partitions
+filling in as their lookups land, and a run that dies half-way keeps what it finished. One failing key never stops the others: once
 every key is done, the step fails naming each key that did not succeed, with the API's reason,
 so "failed and missing" backfills retry only those.
 """
