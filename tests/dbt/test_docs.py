@@ -4,7 +4,6 @@ HTTP, generated while a reader holds the warehouse open, and before the first bu
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -17,6 +16,7 @@ import pytest
 
 from .conftest import run_dbt, write_edge_snapshot, write_replies_snapshot
 from resources.nyne import Interaction
+from tests.signals import ignore_stop_signals
 
 CLI = Path(sys.executable).with_name("social-graph")
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -88,17 +88,12 @@ def test_the_one_file_site_holds_the_descriptions(generated):
     assert "listed_followers" in page and "profile_followers_count" in page
 
 
-def _ignore_stop_signals() -> None:
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_IGN)
-
-
 def test_the_docs_are_served_and_nothing_else_in_the_folder(generated, built):
     # SIGINT and SIGTERM inherited ignored (a background job, a wrapper): the server handles
     # both itself, so terminate() still stops it (before, the wait below timed out).
     server = subprocess.Popen([str(CLI), "docs", "--port", "0"], env=_env(built),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              preexec_fn=_ignore_stop_signals)
+                              preexec_fn=ignore_stop_signals)
     try:
         url = None
         for line in server.stdout:  # "dbt docs at http://127.0.0.1:<port>/ (Ctrl-C to stop)"

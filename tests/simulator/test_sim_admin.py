@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from simulator import SimulatorConfig, SimulatorServer
+from tests.signals import ignore_stop_signals
 
 
 def test_an_unknown_path_is_404_and_a_wrong_method_is_405(client):
@@ -93,11 +94,6 @@ def test_an_unknown_knob_is_refused_by_update(sim):
         sim.update(time_scale=0)
 
 
-def _ignore_stop_signals() -> None:
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_IGN)
-
-
 def test_python_m_simulator_serves_until_interrupted_and_prints_url_and_credentials():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     # Started as a background job or under a wrapper is: SIGINT and SIGTERM ignored. The
@@ -105,7 +101,7 @@ def test_python_m_simulator_serves_until_interrupted_and_prints_url_and_credenti
     process = subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0",
                                 "--time-scale", "0.01"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env,
-                               preexec_fn=_ignore_stop_signals)
+                               preexec_fn=ignore_stop_signals)
     try:
         first = process.stdout.readline()
         url = first.split()[-1]
