@@ -76,6 +76,13 @@ class Settings:
         """What the dbt profile and sources read (``--vars``), so dbt builds where we read."""
         return {"data_dir": str(self.data_dir), "warehouse_path": str(self.warehouse_path)}
 
+    @property
+    def dbt_build_dir(self) -> Path:
+        """``<data dir>/dbt_build/<target>``: dbt's target folder for the warehouse builds, the
+        same for every build of this data dir and target, so each build starts from the last
+        one's partial parse (``partial_parse.msgpack``) instead of parsing the project again."""
+        return self.data_dir / "dbt_build" / self.dbt_target
+
     def raw_dir(self, asset_name: str) -> Path:
         """``<data dir>/raw/<asset_name>``: one folder per raw asset."""
         return self.data_dir / "raw" / asset_name

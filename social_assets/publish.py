@@ -2,8 +2,9 @@
 
 DuckDB lets one process write a file, and a reader (a notebook's
 ``duckdb.connect("data/warehouse.duckdb", read_only=True)``) holds a lock that stops any
-writer. So dbt never writes the published file: it builds ``warehouse.build-<run>.duckdb`` in
-the same folder, and once the build passed, ``os.replace`` puts it in the published file's
+writer. So dbt never writes the published file: it builds ``warehouse.build.duckdb`` in the
+same folder (one build at a time: the ``warehouse`` pool, and ``build_lock`` should a second
+one start anyway), and once the build passed, ``os.replace`` puts it in the published file's
 place at once. A reader already connected keeps reading the version it opened (its open file
 is the old one, until it disconnects); a new connection sees the new version; nobody sees half
 a build or a lock error. A failed build is never published: the previous version stays.
@@ -11,16 +12,47 @@ a build or a lock error. A failed build is never published: the previous version
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 
-def build_path(published: Path, run_id: str) -> Path:
-    """Where a run builds: beside ``published``, named by the run (one build per run)."""
-    return published.with_name(f"{published.stem}.build-{run_id[:8]}{published.suffix}")
+def build_path(published: Path) -> Path:
+    """Where a build writes: beside ``published``, under one name for every build. The name
+    is in dbt's profile, and a profile that changes from build to build makes dbt parse the
+    whole project again (3 s of every build), where the same one lets it re-read its last
+    parse."""
+    return published.with_name(f"{published.stem}.build{published.suffix}")
+
+
+class BuildInProgress(RuntimeError):
+    """Another process is building this warehouse."""
+
+
+@contextmanager
+def build_lock(published: Path) -> Iterator[None]:
+    """Hold the lock on building ``published`` (``<name>.build.lock`` beside it) for the
+    block, or raise ``BuildInProgress`` at once if another process holds it. The lock goes
+    with the process that held it, killed or not: a dead build never blocks the next one."""
+    lock = published.with_name(f"{published.name}.build.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgress(
+                f"another process is building the warehouse {published} (it holds {lock}); "
+                "wait for that run to end (the `warehouse` pool runs one build at a time "
+                "when its limit is 1)") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def start_from(published: Path, build: Path) -> None:

@@ -28,8 +28,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from resources.storage import SocialStorage
 from social_assets.dbt_project import dbt_project, project_fingerprint
 from social_assets.parquet import ensure_schema_files
-from social_assets.publish import (build_path, built_by, discard, finish, publish,
-                                    published_name, record_built_by, start_from)
+from social_assets.publish import (BuildInProgress, build_lock, build_path, built_by, discard,
+                                    finish, publish, published_name, record_built_by,
+                                    start_from)
 
 WAREHOUSE_POOL = "warehouse"
 """DuckDB allows one writer: every step that writes the warehouse shares this pool (limit 1)."""
@@ -83,58 +84,69 @@ def build_dbt_assets(target: str) -> dg.AssetsDefinition:
         """
         settings = storage.settings()
         ensure_schema_files(settings.data_dir / "raw")
-        dbt_vars = settings.dbt_vars()
-        # A warehouse built by other models (the project changed: a model's SQL, a macro) is
-        # rebuilt whole once; incremental builds would otherwise keep the old logic's rows.
-        fingerprint = project_fingerprint(Path(dbt_project.project_dir))
         published = published_name(settings)
-        full_refresh = config.full_refresh
-        if not full_refresh and built_by(published) != fingerprint:
-            full_refresh = True
-            context.log.info("full refresh: the warehouse was not built by this dbt project "
-                             "(new, or a model or macro changed since its last build)")
-        build = None
-        if settings.dbt_target == "duckdb":  # built beside the published file (publish.py)
-            settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-            build = build_path(settings.warehouse_path, context.run.run_id)
-            discard(build)
-            if not full_refresh:
-                start_from(settings.warehouse_path, build)  # what the incremental build adds to
-            dbt_vars["warehouse_path"] = str(build)
-        # dbt reads where the data is from --vars (the profile and the sources prefer them
-        # to the environment), so it builds from the same place this run reads.
-        args = ["build", "--vars", json.dumps(dbt_vars)]
-        if full_refresh:
-            args.append("--full-refresh")
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        if build is None:
-            yield from invocation.stream().fetch_row_counts()
-        else:
-            # Counted once dbt is done (fetch_row_counts() would open the file while dbt still
-            # writes it), then published in one rename if the build passed.
-            events = list(invocation.stream())
-            passed = invocation.is_successful()
-            counts = finish(build) if passed and build.exists() else {}
-            for event in events:
-                if isinstance(event, dg.Output):
-                    name = context.asset_key_for_output(event.output_name).path[-1]
-                    if name in counts:
-                        event = event.with_metadata({**event.metadata,
-                                                     "dagster/row_count": counts[name]})
-                yield event
-            if passed:
-                publish(build, settings.warehouse_path)
-                context.log.info(f"published the new warehouse at {settings.warehouse_path}")
-            else:
-                discard(build)
-        if invocation.is_successful():
-            record_built_by(published, fingerprint)
-        if not invocation.is_successful():
-            kept = (f"\nThe published warehouse {settings.warehouse_path} is unchanged (the "
-                    "previous build)." if build is not None else "")
-            raise dg.Failure(description=_failed_nodes(invocation) + kept, allow_retries=False)
+        try:
+            with build_lock(published):
+                yield from _build(context, dbt, settings, published, config.full_refresh)
+        except BuildInProgress as busy:
+            raise dg.Failure(description=str(busy), allow_retries=False) from None
 
     return social_graph_dbt
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings, published: Path,
+           full_refresh: bool):
+    """One ``dbt build`` (incremental unless ``full_refresh``), with the build lock held."""
+    dbt_vars = settings.dbt_vars()
+    # A warehouse built by other models (the project changed: a model's SQL, a macro) is
+    # rebuilt whole once; incremental builds would otherwise keep the old logic's rows.
+    fingerprint = project_fingerprint(Path(dbt_project.project_dir))
+    if not full_refresh and built_by(published) != fingerprint:
+        full_refresh = True
+        context.log.info("full refresh: the warehouse was not built by this dbt project "
+                         "(new, or a model or macro changed since its last build)")
+    build = None
+    if settings.dbt_target == "duckdb":  # built beside the published file (publish.py)
+        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        build = build_path(settings.warehouse_path)
+        discard(build)  # what a killed build left
+        if not full_refresh:
+            start_from(settings.warehouse_path, build)  # what the incremental build adds to
+        dbt_vars["warehouse_path"] = str(build)
+    # dbt reads where the data is from --vars (the profile and the sources prefer them to the
+    # environment), so it builds from the same place this run reads. The same vars and the
+    # same target folder every build: dbt re-reads its last parse rather than parsing again.
+    args = ["build", "--vars", json.dumps(dbt_vars)]
+    if full_refresh:
+        args.append("--full-refresh")
+    settings.dbt_build_dir.mkdir(parents=True, exist_ok=True)
+    invocation = dbt.cli(args, context=context, raise_on_error=False,
+                         target_path=settings.dbt_build_dir)
+    if build is None:
+        yield from invocation.stream().fetch_row_counts()
+    else:
+        # Counted once dbt is done (fetch_row_counts() would open the file while dbt still
+        # writes it), then published in one rename if the build passed.
+        events = list(invocation.stream())
+        passed = invocation.is_successful()
+        counts = finish(build) if passed and build.exists() else {}
+        for event in events:
+            if isinstance(event, dg.Output):
+                name = context.asset_key_for_output(event.output_name).path[-1]
+                if name in counts:
+                    event = event.with_metadata({**event.metadata,
+                                                 "dagster/row_count": counts[name]})
+            yield event
+        if passed:
+            publish(build, settings.warehouse_path)
+            context.log.info(f"published the new warehouse at {settings.warehouse_path}")
+        else:
+            discard(build)
+    if not invocation.is_successful():
+        kept = (f"\nThe published warehouse {settings.warehouse_path} is unchanged (the "
+                "previous build)." if build is not None else "")
+        raise dg.Failure(description=_failed_nodes(invocation) + kept, allow_retries=False)
+    record_built_by(published, fingerprint)
 
 
 def _failed_nodes(invocation) -> str:

@@ -112,13 +112,17 @@ def test_a_database_that_cannot_be_written_is_answered_503_so_the_api_retries(
     assert "req_secretive" not in record.getMessage()  # not the body, not the SQL parameters
 
 
-def test_a_read_only_database_is_answered_503(tmp_path, http):
+def test_a_read_only_database_is_answered_503(tmp_path, http, monkeypatch):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # a URI is no path: nothing named "file:" is made where we run
     url = f"sqlite:///{tmp_path / 'ro.sqlite'}"
     CallbackInbox(url)  # the table exists; now a connection that may only read it
     read_only = CallbackInbox(f"sqlite:///file:{tmp_path / 'ro.sqlite'}?mode=ro&uri=true")
     with CallbackReceiver(read_only, TOKEN) as receiver:
         response = http.post(callback_url(receiver.url, TOKEN), content=payload("r", "failed"))
     assert response.status_code == 503
+    assert list(cwd.iterdir()) == []
 
 
 def test_the_receiver_listens_on_loopback_only_by_default(receiver):

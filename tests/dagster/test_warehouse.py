@@ -113,3 +113,28 @@ def test_a_failing_build_records_what_dbt_built_and_names_what_failed(
     assert "model.social_graph.fct_follows: skipped" in description
     # What was built is in the instance, so the UI shows it as materialized.
     assert instance.get_latest_materialization_event(dg.AssetKey("fct_replies")) is not None
+
+
+def test_a_build_while_another_holds_the_warehouse_fails_at_once_naming_it(
+        instance, tmp_path, monkeypatch):
+    """The `warehouse` pool runs one build at a time; a second one started anyway (a pool
+    raised by hand, another instance on the same data dir) stops before dbt, saying why, and
+    leaves the build file of the one running alone."""
+    from social_assets.publish import build_lock, build_path
+
+    data = tmp_path / "data"
+    monkeypatch.delenv("SOCIAL_WAREHOUSE", raising=False)
+    write_edge_snapshot(data, "followers", "twitter", "janedoe", ["a", "b"], T0)
+    published = data / "warehouse.duckdb"
+    build = build_path(published)
+    build.write_bytes(b"the other build's file")
+    job = defs.resolve_job_def("warehouse_job")
+    with build_lock(published):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={**QUIET, "resources": {"storage": {"config": {"data_dir": str(data)}}}})
+    assert not result.success
+    description = result.get_step_failure_events()[0].step_failure_data.user_failure_data.description
+    assert "another process is building the warehouse" in description
+    assert str(published) in description
+    assert build.read_bytes() == b"the other build's file" and not published.exists()

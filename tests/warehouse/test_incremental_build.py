@@ -57,6 +57,7 @@ def test_three_collections_built_incrementally_equal_a_full_refresh(sim, storage
     """Then a changed project makes the next warehouse_job a full refresh, with the same rows."""
     monkeypatch.delenv("SOCIAL_WAREHOUSE", raising=False)
     published = storage.root() / "warehouse.duckdb"
+    dbt_log = storage.root() / "dbt_build" / "duckdb" / "dbt.log"
     for epoch in range(3):
         if epoch:
             sim.update(epoch=epoch, churn=0.3)
@@ -68,6 +69,8 @@ def test_three_collections_built_incrementally_equal_a_full_refresh(sim, storage
             staged = db.execute("select count(distinct staged_at) from stg_nyne__snapshots"
                                 ).fetchone()[0]
         assert staged == epoch + 1  # each build staged only that collection's snapshots
+        # The same profile, vars and target folder each build: dbt re-reads its last parse.
+        assert dbt_log.read_text().count("no changes found, skipping parsing") == epoch
 
     full_copy = tmp_path / "full.duckdb"
     _build("warehouse_full_refresh_job", storage, instance, warehouse=full_copy)

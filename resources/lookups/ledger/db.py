@@ -52,7 +52,9 @@ def _create(url: str) -> sa.Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
+    # A plain file path gets its folder made; a SQLite URI (``file:...?mode=ro&uri=true``)
+    # names a database that must already exist, and is no folder to make.
+    if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
