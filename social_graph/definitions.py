@@ -10,7 +10,7 @@ again on load: ``social_assets.dbt_project``).
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+from resources.dbt_cli import WarehouseDbtCli
 
 from resources.lookups.ledger.resource import LedgerResource
 from resources.nyne_api import NyneApi
@@ -58,8 +58,8 @@ def build_definitions(refresh_cron: str | None = None,
             "storage": SocialStorage(dbt_target=target),
             "ledger": LedgerResource(),
             "target_list": TargetListResource(),
-            "dbt": DbtCliResource(project_dir=dbt_project, target=target,
-                                  dbt_executable=DBT_EXECUTABLE),
+            "dbt": WarehouseDbtCli(project_dir=dbt_project, target=target,
+                                   dbt_executable=DBT_EXECUTABLE),
             "postgres": PostgresWarehouse(),
         },
     )

@@ -55,9 +55,10 @@ def test_a_reader_held_open_across_a_rebuild_blocks_nothing_and_sees_one_version
         reader.close()
     with duckdb.connect(str(published), read_only=True) as fresh:  # reconnecting: the new one
         assert _follows(fresh) == 5
-    # No build file left; beside the warehouse, only the record of the project that built it.
-    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb",
-                                                               "warehouse.duckdb.project"]
+    # No build file left; beside the warehouse, only the record of the project that built it
+    # and the (empty) file the builds lock.
+    assert sorted(p.name for p in data.glob("warehouse*")) == [
+        "warehouse.duckdb", "warehouse.duckdb.build.lock", "warehouse.duckdb.project"]
 
 
 def test_a_failed_build_publishes_nothing(built):
@@ -72,6 +73,7 @@ def test_a_failed_build_publishes_nothing(built):
     assert "is unchanged (the previous build)" in description
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
         assert _follows(db) == 2
-    # No build file left; beside the warehouse, only the record of the project that built it.
-    assert sorted(p.name for p in data.glob("warehouse*")) == ["warehouse.duckdb",
-                                                               "warehouse.duckdb.project"]
+    # No build file left; beside the warehouse, only the record of the project that built it
+    # and the (empty) file the builds lock.
+    assert sorted(p.name for p in data.glob("warehouse*")) == [
+        "warehouse.duckdb", "warehouse.duckdb.build.lock", "warehouse.duckdb.project"]
