@@ -31,12 +31,14 @@ def _follows(db):
     return db.execute("select count(*) from fct_follows").fetchone()[0]
 
 
-@pytest.fixture
-def built(tmp_path, monkeypatch):
-    monkeypatch.delenv("SOCIAL_WAREHOUSE", raising=False)
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One warehouse, built once, for the tests of this module in turn (each starts from
+    whatever the one before published)."""
+    data = tmp_path_factory.mktemp("readers") / "data"
     write_edge_snapshot(data, "followers", "twitter", "janedoe", ["a", "b"], T0)
-    with dg.instance_for_test() as instance:
+    with pytest.MonkeyPatch.context() as patch, dg.instance_for_test() as instance:
+        patch.delenv("SOCIAL_WAREHOUSE", raising=False)
         assert _build(instance, data).success
         yield instance, data
 
@@ -63,6 +65,8 @@ def test_a_reader_held_open_across_a_rebuild_blocks_nothing_and_sees_one_version
 
 def test_a_failed_build_publishes_nothing(built):
     instance, data = built
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
+        published = _follows(db)
     # A platform the staging tests refuse: the build fails; the published version stays.
     write_edge_snapshot(data, "followers", "myspace", "janedoe", ["x"], T1)
     result = _build(instance, data)
@@ -72,7 +76,7 @@ def test_a_failed_build_publishes_nothing(built):
     description = failure.user_failure_data.description
     assert "is unchanged (the previous build)" in description
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
-        assert _follows(db) == 2
+        assert _follows(db) == published > 0
     # No build file left; beside the warehouse, only the record of the project that built it
     # and the (empty) file the builds lock.
     assert sorted(p.name for p in data.glob("warehouse*")) == [
