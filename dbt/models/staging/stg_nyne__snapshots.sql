@@ -8,7 +8,8 @@ with
 
 source as (
 
-    select * from {{ source('nyne', 'snapshots') }}
+    -- On an incremental build, only the manifest files not staged yet.
+    select * from {{ staged_manifest_source() }}
 
 ),
 
