@@ -80,17 +80,29 @@ def compare(baseline: dict, warehouse: dict) -> list[str]:
     return differences
 
 
-def _row(side: str, run: Measurement | None, status: str, rows: int, summary: dict | None):
-    if run is None or summary is None:
-        return f"| {side} | {status} | | | {rows:,} | | | |"
-    return (f"| {side} | {status} | {run.wall_s:,.1f} s | {run.peak_rss_mb:,.0f} MB | {rows:,} | "
-            f"{summary['current_follows']:,} | {summary['account_metrics']:,} | "
-            f"{summary['mutual_follows']:,} |")
+def _row(side: str, run: Measurement | None, status: str, rows: int, summary: dict | None,
+         baseline_run: Measurement | None = None) -> str:
+    """One line of the table; ``baseline_run`` (the pandas+networkx run on the same data)
+    gives the wall time and peak RSS as ratios to it."""
+    if run is None:
+        return f"| {side} | {status} | | | | {rows:,} | | | |"
+    ratio = ""
+    if baseline_run is not None and baseline_run.wall_s and baseline_run.peak_rss_mb:
+        ratio = (f"{run.wall_s / baseline_run.wall_s:.2f}x, "
+                 f"{run.peak_rss_mb / baseline_run.peak_rss_mb:.2f}x")
+    measured_cells = (f"| {side} | {status} | {run.wall_s:,.1f} s | {run.peak_rss_mb:,.0f} MB "
+                      f"| {ratio} | {rows:,} |")
+    if summary is None:
+        return measured_cells + " | | |"
+    return (measured_cells + f" {summary['current_follows']:,} | "
+            f"{summary['account_metrics']:,} | {summary['mutual_follows']:,} |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--edges", type=int, default=10_000_000, help="raw follow rows")
+    parser.add_argument("--edges", default="10000000",
+                        help="raw follow rows; several sizes comma-separated "
+                             "(1000000,10000000), each run in turn into one table")
     parser.add_argument("--targets", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", type=Path, default=None,
@@ -100,68 +112,83 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    sizes = [int(size.replace("_", "")) for size in str(args.edges).split(",") if size.strip()]
 
-    data_dir = (args.data_dir or Path(tempfile.mkdtemp(prefix="social_graph_bench_"))).resolve()
-    if (data_dir / "raw").exists():
-        shutil.rmtree(data_dir / "raw")
+    root = (args.data_dir or Path(tempfile.mkdtemp(prefix="social_graph_bench_"))).resolve()
     load = os.getloadavg()
     started = datetime.now(timezone.utc)
+    rows, inputs, notes = [], [], []
     try:
-        clock = time.perf_counter()
-        collection = generate(data_dir / "raw", edges=args.edges, targets=args.targets,
-                              seed=args.seed)
-        generated_s = time.perf_counter() - clock
-        print(f"generated {collection.rows:,} rows ({collection.followers_rows:,} followers, "
-              f"{collection.following_rows:,} following) in {collection.snapshots:,} snapshots "
-              f"of {collection.targets:,} targets in {generated_s:.1f} s: {data_dir / 'raw'}",
-              flush=True)
-        env = {**os.environ, "SOCIAL_DATA_DIR": str(data_dir),
-               "SOCIAL_WAREHOUSE": str(data_dir / "warehouse.duckdb"), "DBT_TARGET": "duckdb",
-               "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-        rows, notes = [], []
-        baseline = warehouse = None
-        if not args.skip_baseline:
-            print("running the pandas/networkx baseline ...", flush=True)
-            run = measured([sys.executable, "-m", "benchmarks.baseline", str(data_dir),
-                            str(data_dir / "baseline.json")],
-                           env=env, cwd=PROJECT, log=data_dir / "baseline.log")
-            if run.returncode == 0:
-                baseline = json.loads((data_dir / "baseline.json").read_text())
-            status = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
-            rows.append(_row("pandas + networkx", run, status, collection.rows, baseline))
-            if run.returncode:
-                notes.append("baseline failed:\n" + _tail(run.log))
-        dbt = None if args.skip_dbt else dbt_executable()
-        if dbt is None:
-            rows.append(_row("dbt build (DuckDB)", None, "skipped" if args.skip_dbt
-                             else "not available", collection.rows, None))
-        else:
-            print("running dbt build (full) ...", flush=True)
-            (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
-            run, warehouse = _dbt_build(dbt, data_dir, env, "full", notes)
-            rows.append(_row("dbt build, full (DuckDB)", run, _status(run), collection.rows,
-                             warehouse))
-            if run.returncode == 0:
-                new = add_snapshot(data_dir / "raw", rows=NEW_SNAPSHOT_ROWS, pool=collection.pool)
-                print(f"running dbt build (incremental, after snapshot {new}) ...", flush=True)
-                inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes)
-                rows.append(_row(f"dbt build, incremental: +1 snapshot of "
-                                 f"{NEW_SNAPSHOT_ROWS:,} rows", inc, _status(inc),
-                                 collection.rows + NEW_SNAPSHOT_ROWS, after))
-        if baseline and warehouse:
-            differences = compare(baseline, warehouse)
-            notes.append("same graph: both agree on " + ", ".join(COMPARED) + " and the top 5 "
-                         "PageRank accounts" if not differences else
-                         "the two sides DIFFER:\n" + "\n".join(f"- {d}" for d in differences))
-        report = _report(args, collection, generated_s, rows, notes, load, started,
-                         os.getloadavg())
+        for edges in sizes:
+            data_dir = root / f"edges_{edges}" if len(sizes) > 1 else root
+            _run_size(edges, args, data_dir, rows, inputs, notes)
+        report = _report(args, sizes, inputs, rows, notes, load, started, os.getloadavg())
         print(report)
         args.results.write_text(report)
         print(f"written to {args.results}")
         return 0
     finally:
         if not args.keep and args.data_dir is None:
-            shutil.rmtree(data_dir, ignore_errors=True)
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes: list) -> None:
+    """Generate ``edges`` rows in ``data_dir``; measure the baseline, the full build and the
+    incremental build after one new snapshot; append their rows and notes."""
+    if (data_dir / "raw").exists():
+        shutil.rmtree(data_dir / "raw")
+    clock = time.perf_counter()
+    collection = generate(data_dir / "raw", edges=edges, targets=args.targets, seed=args.seed)
+    generated_s = time.perf_counter() - clock
+    print(f"generated {collection.rows:,} rows ({collection.followers_rows:,} followers, "
+          f"{collection.following_rows:,} following) in {collection.snapshots:,} snapshots "
+          f"of {collection.targets:,} targets in {generated_s:.1f} s: {data_dir / 'raw'}",
+          flush=True)
+    inputs.append(
+        f"- {collection.rows:,} raw follow rows ({collection.followers_rows:,} followers, "
+        f"{collection.following_rows:,} following) in {collection.snapshots:,} Parquet "
+        f"snapshots of {collection.targets:,} targets drawn from {collection.pool:,} accounts, "
+        f"generated in {generated_s:.1f} s.")
+    env = {**os.environ, "SOCIAL_DATA_DIR": str(data_dir),
+           "SOCIAL_WAREHOUSE": str(data_dir / "warehouse.duckdb"), "DBT_TARGET": "duckdb",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    baseline = warehouse = baseline_run = None
+    size = f"{collection.rows:,}"
+    if not args.skip_baseline:
+        print("running the pandas/networkx baseline ...", flush=True)
+        run = measured([sys.executable, "-m", "benchmarks.baseline", str(data_dir),
+                        str(data_dir / "baseline.json")],
+                       env=env, cwd=PROJECT, log=data_dir / "baseline.log")
+        if run.returncode == 0:
+            baseline = json.loads((data_dir / "baseline.json").read_text())
+            baseline_run = run
+        status = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
+        rows.append(_row("pandas + networkx", run, status, collection.rows, baseline))
+        if run.returncode:
+            notes.append(f"{size} rows: baseline failed:\n" + _tail(run.log))
+    dbt = None if args.skip_dbt else dbt_executable()
+    if dbt is None:
+        rows.append(_row("dbt build (DuckDB)", None, "skipped" if args.skip_dbt
+                         else "not available", collection.rows, None))
+        return
+    print("running dbt build (full) ...", flush=True)
+    (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
+    run, warehouse = _dbt_build(dbt, data_dir, env, "full", notes)
+    rows.append(_row("dbt build, full (DuckDB)", run, _status(run), collection.rows, warehouse,
+                     baseline_run))
+    if run.returncode == 0:
+        new = add_snapshot(data_dir / "raw", rows=NEW_SNAPSHOT_ROWS, pool=collection.pool)
+        print(f"running dbt build (incremental, after snapshot {new}) ...", flush=True)
+        inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes)
+        rows.append(_row(f"dbt build, incremental: +1 snapshot of {NEW_SNAPSHOT_ROWS:,} rows",
+                         inc, _status(inc), collection.rows + NEW_SNAPSHOT_ROWS, after,
+                         baseline_run))
+    if baseline and warehouse:
+        differences = compare(baseline, warehouse)
+        notes.append(f"{size} rows: same graph: both agree on " + ", ".join(COMPARED)
+                     + " and the top 5 PageRank accounts" if not differences else
+                     f"{size} rows: the two sides DIFFER:\n"
+                     + "\n".join(f"- {d}" for d in differences))
 
 
 def _dbt_build(dbt: Path, data_dir: Path, env: dict, name: str,
@@ -204,28 +231,29 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def _report(args, collection, generated_s, rows, notes, load, started, load_end) -> str:
+def _report(args, sizes, inputs, rows, notes, load, started, load_end) -> str:
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return "\n".join([
         "# Graph build benchmark: dbt on DuckDB vs pandas + networkx",
         "",
         f"`.venv/bin/python -m benchmarks.graph_build --edges {args.edges}` "
-        f"(seed {args.seed}, {args.targets} targets), {started:%Y-%m-%d %H:%M} UTC.",
+        f"(seed {args.seed}, {args.targets} targets), {started:%Y-%m-%d %H:%M} UTC, "
+        "one command, the sizes in turn.",
         "",
-        f"Input: {collection.rows:,} raw follow rows ({collection.followers_rows:,} followers, "
-        f"{collection.following_rows:,} following) in {collection.snapshots:,} Parquet "
-        f"snapshots of {collection.targets:,} targets drawn from {collection.pool:,} accounts, "
-        f"generated in {generated_s:.1f} s.",
+        "Input:",
+        *inputs,
         "",
-        "| build | status | wall time | peak RSS | raw rows | current edges | nodes "
-        "| mutual pairs |",
-        "|---|---|---|---|---|---|---|---|",
+        "| build | status | wall time | peak RSS | vs baseline (wall, RSS) | raw rows "
+        "| current edges | nodes | mutual pairs |",
+        "|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
         "- wall time: the whole process (interpreter start, reading Parquet, every mart; for "
         "dbt also parsing the project and running its data and unit tests);",
         "- peak RSS: `ru_maxrss` of the process (the largest single process, from a wrapper "
         "process of its own);",
+        "- incremental: `dbt build` again after one new followers snapshot of "
+        f"{NEW_SNAPSHOT_ROWS:,} rows, on the warehouse the full build made;",
         "- nodes: accounts in the current follow graph (`account_metrics` rows); current edges: "
         "`fct_follows` rows with `is_current`.",
         "",
