@@ -38,9 +38,10 @@ demo: install
 	$(RUN_ENV) $(BIN)/social-graph collect --targets targets.example.yaml --with-simulator
 
 ## test: the whole test suite (simulator over real HTTP, real Parquet, Dagster test contexts),
-## in two workers, a file per worker at a time and the browser suite in one (tests/conftest.py)
+## in two workers, a file per worker at a time and the browser suite in one, slowest first
+## (tests/conftest.py)
 test: install $(CHROMIUM)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 ## dev: the Dagster UI with the simulator running, sensors and schedules on, persistent instance
 dev: install

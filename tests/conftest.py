@@ -36,14 +36,41 @@ def _no_stale_defs_state_storage():
     yield
 
 
+# Seconds each of the slowest groups took in a full run (2 workers, 2 cores, load about 1.5;
+# tests/ui is the browser suite). `make test` runs the groups in this order, slowest first, then
+# every other group in collection order: the short groups fill in at the end, where one long
+# group started last would run alone for a minute or more. Re-measure with
+# `pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=0`.
+SLOWEST_GROUPS = {
+    "tests/ui": 260,
+    "tests/warehouse/test_incremental_build.py": 85,
+    "tests/faults/test_odd_text.py": 76,
+    "tests/dbt/test_incremental.py": 60,
+    "tests/warehouse/test_readers.py": 58,
+    "tests/dbt/test_pagerank_sparse.py": 56,
+    "tests/dagster/test_collect_cli.py": 51,
+    "tests/dbt/test_docs.py": 48,
+    "tests/warehouse/test_snapshot_manifest.py": 43,
+    "tests/warehouse/test_postgres_incremental.py": 39,
+    "tests/faults/test_killed_build.py": 36,
+    "tests/badinput/test_cli.py": 33,
+    "tests/badinput/test_big_files.py": 31,
+    "tests/faults/test_overlapping_runs.py": 29,
+    "tests/dagster/test_warehouse.py": 28,
+    "tests/faults/test_secrets.py": 26,
+}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Group the tests for ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs).
+    """Group the tests for ``pytest -n 2 --dist loadgroup --no-loadscope-reorder`` (what
+    ``make test`` runs).
 
     Each file is one group, so a worker makes its module fixtures once; the browser suite
-    (``tests/ui``) is one group, so one worker starts one stack for all of it, and it goes
-    first: at about 4 minutes it is the longest group, and started last it would run alone at
-    the end. Without xdist the marks do nothing and only the order changes.
+    (``tests/ui``) is one group, so one worker starts one stack for all of it. The groups go
+    slowest first (``SLOWEST_GROUPS``); ``--no-loadscope-reorder`` keeps that order (xdist
+    otherwise puts the groups with the most tests first, and the one-test groups that take a
+    minute or two came last). Without xdist the marks do nothing and only the order changes.
     """
     def group(item) -> str:
         path = Path(str(item.fspath)).resolve().relative_to(ROOT)
@@ -51,4 +78,5 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         item.add_marker(pytest.mark.xdist_group(group(item)))
-    items.sort(key=lambda item: group(item) != "tests/ui")  # stable: the rest keep their order
+    # stable: within a group, and among the groups not listed, the collection order stays
+    items.sort(key=lambda item: -SLOWEST_GROUPS.get(group(item), 0))
