@@ -9,7 +9,9 @@ REQUEST_ID = re.compile(r"^interaction_[0-9a-f]{16}_[0-9]{10}_[0-9]{4}$")
 
 
 def test_a_followers_lookup_goes_from_queued_to_completed_with_the_result(api, sim):
-    sim.update(latency_s=(60.0, 60.0))  # 0.6 s at this time scale, the first 90 ms queued
+    """Each poll says what the job's own schedule gives for the moment it was answered:
+    queued until `queued_until`, then processing (or pending), then completed."""
+    sim.update(latency_s=(60.0, 60.0), pending_rate=0.0)  # 0.6 s here, the first 90 ms queued
     response = api.submit(social_media_url="https://x.com/janedoe", type="followers")
     assert response.status_code == 202
     body = response.json()
@@ -17,14 +19,21 @@ def test_a_followers_lookup_goes_from_queued_to_completed_with_the_result(api, s
     request_id = body["data"]["request_id"]
     assert REQUEST_ID.match(request_id)
     assert body["data"]["status"] == "queued"
+    job = sim.jobs[request_id]
 
-    seen = []
-    while not seen or seen[-1] not in ("completed", "failed"):
+    data = {"status": "queued"}
+    while data["status"] not in ("completed", "failed"):
+        before = time.time()
         data = api.poll(request_id).json()["data"]
-        seen.append(data["status"])
+        after = time.time()
+        if after < job.queued_until:
+            assert data["status"] == "queued"
+        elif job.queued_until <= before and after < job.ends_at:
+            assert data["status"] == "processing"
+        elif before >= job.ends_at:
+            assert data["status"] == "completed"
         time.sleep(0.005)
-    assert seen[0] == "queued" and "processing" in seen
-    assert set(seen) <= {"queued", "processing", "pending", "completed"}
+    assert data["status"] == "completed"
     assert data["completed"] is True and data["completed_on"].endswith("Z")
     result = data["result"]
     assert result["interaction_type"] == "followers" and result["platform"] == "twitter"
