@@ -5,6 +5,7 @@ through ``resources.lookups.LookupService`` (ledger, landing archive, the one wa
 """
 
 import asyncio
+import time
 
 import pytest
 
@@ -28,23 +29,44 @@ def lookup(run_lookups, req, **settings):
 
 
 def test_a_job_is_seen_queued_processing_and_pending_before_it_completes(sim, make_client):
-    sim.update(pending_rate=1.0, latency_s=(40.0, 40.0))  # a 0.4 s job, pending from 50 % to 70 %
+    """The client reads every status the API gives: each poll says what the job's own
+    schedule (the simulator's job store) gives for the moment it was answered. The windows
+    are 0.8 s or more; polls that straddle a boundary are not judged."""
+    sim.update(pending_rate=1.0, latency_s=(400.0, 400.0))  # 4 s; pending from 2 s to 2.8 s
 
     async def go():
         async with make_client() as client:
             sub = await client.submit(LookupRequest("twitter", "followers", username="janedoe"))
-            seen = [sub.status]
+            schedule = sim.jobs[sub.request_id]
+            judged = [sub.status]
             while True:
+                before = time.time()
                 job = await client.poll(sub.request_id, expected_type="followers")
-                seen.append(job.status)
+                after = time.time()
+                start, end = schedule.pending
+                if after < schedule.queued_until:
+                    expected = "queued"
+                elif schedule.queued_until <= before and after < start:
+                    expected = "processing"
+                elif start <= before and after < end:
+                    expected = "pending"
+                elif end <= before and after < schedule.ends_at:
+                    expected = "processing"
+                elif before >= schedule.ends_at:
+                    expected = "completed"
+                else:
+                    expected = None  # straddles a boundary
+                if expected is not None:
+                    assert job.status == expected, (job.status, expected)
+                    judged.append(job.status)
                 if job.completed:
-                    return seen, job
-                await asyncio.sleep(0.02)
+                    return judged, job
+                await asyncio.sleep(0.05)
 
-    seen, job = asyncio.run(go())
-    assert seen[0] == "queued"
-    assert {"processing", "pending"} <= set(seen)
-    assert seen[-1] == "completed" and job.result is not None and job.completed_on
+    judged, job = asyncio.run(go())
+    assert judged[0] == "queued"  # the submit's answer
+    assert {"processing", "pending", "completed"} <= set(judged), judged
+    assert job.result is not None and job.completed_on
 
 
 def test_the_wait_polls_with_growing_intervals_up_to_the_cap(sim, run_lookups, api_log):
