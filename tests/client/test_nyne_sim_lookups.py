@@ -233,7 +233,8 @@ def test_polling_an_unknown_request_id_raises_request_not_found(sim, make_client
 
 
 def test_a_job_slower_than_the_deadline_raises_lookup_timed_out(sim, run_lookups):
-    sim.update(latency_s=(1000.0, 1000.0))  # a 10 s job
+    sim.update(latency_s=(10000.0, 10000.0))  # a 100 s job
     with pytest.raises(LookupTimedOut) as info:
         lookup(run_lookups, LookupRequest("twitter", "followers", username="janedoe"), lookup_timeout_s=0.3)
-    assert 0.3 <= info.value.waited_s < 2.0 and info.value.last_status in ("queued", "processing")
+    # Gave up at its deadline, not at the job's end (the bound has room for a loaded machine).
+    assert 0.3 <= info.value.waited_s < 30.0 and info.value.last_status in ("queued", "processing")
