@@ -80,11 +80,13 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 else:
                     reply = endpoints.api_call(self.sim, request, function,
                                                counted=kind == "api")
+        # Recorded before the answer goes out: a client that has its answer finds the request
+        # in the log (recorded after, a test reading the log then could miss the last one).
+        self._record(request, reply, fault)
         if reply is None:  # "drop" or "timeout": close without a word
             self.close_connection = True
         else:
             self._write(reply)
-        self._record(request, reply, fault)
 
     # Every method goes through routing, so a wrong one is answered 405 in the API's envelope.
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch

@@ -131,3 +131,23 @@ def test_a_job_ends_without_polling_so_its_callback_and_charge_happen(api, sim):
     while not sim.charges and time.monotonic() < deadline:
         time.sleep(0.01)
     assert sim.credits_used == 3
+
+
+def test_every_answered_request_is_in_the_request_log_before_its_answer_leaves(api, sim,
+                                                                              monkeypatch):
+    """A test that reads the log once its client has the answer must find that request: the
+    log holds each request before its answer is written (it once raced the last poll)."""
+    from simulator.handler import SimulatorHandler
+
+    logged_at_write = []
+    write = SimulatorHandler._write
+
+    def counting_write(self, reply):
+        logged_at_write.append(len(sim.request_log))
+        write(self, reply)
+
+    monkeypatch.setattr(SimulatorHandler, "_write", counting_write)
+    request_id = api.submit(username="janedoe", type="followers").json()["data"]["request_id"]
+    for _ in range(3):
+        api.poll(request_id)
+    assert logged_at_write == [1, 2, 3, 4]
