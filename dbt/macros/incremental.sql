@@ -101,25 +101,39 @@
 {%- endmacro %}
 
 
+{#- The data dir's raw/ folder, where the raw assets write each list's Parquet files. -#}
+{% macro raw_dir() -%}
+    {{ var('data_dir', env_var('SOCIAL_DATA_DIR', '../data')) ~ '/raw/' }}
+{%- endmacro %}
+
+
+{#- read_parquet() of the files `paths` (full paths) and the folder's schema-only file
+    `schema_file` (always read, so no new file still gives the columns and their types). -#}
+{% macro read_staged_files(paths, schema_file) -%}
+    read_parquet([
+        {%- for path in paths %}'{{ path | replace("'", "''") }}', {% endfor -%}
+        '{{ schema_file | replace("'", "''") }}'
+    ], union_by_name=true, hive_partitioning=false)
+{%- endmacro %}
+
+
 {#- The source of a staging model: on an incremental DuckDB build, only the Parquet files of the
     snapshots staged since it last built (listed by the manifest, so no other file is read);
-    else every file (or, on PostgreSQL, the raw table). The schema-only file is always read, so
-    no new file still gives the columns and their types. -#}
+    else every file (or, on PostgreSQL, the raw table). -#}
 {% macro staged_list_source(list_type) -%}
     {%- if is_incremental() and target.type == 'duckdb' -%}
+        {%- set raw = raw_dir() -%}
         {%- set paths = [] -%}
         {%- if execute -%}
             {%- set found = run_query(
                 "select file_path from " ~ ref('stg_nyne__snapshots')
                 ~ " where list_type = '" ~ list_type ~ "' and rows_returned > 0 and "
                 ~ staged_since_last_build() ~ " order by file_path") -%}
-            {%- set paths = found.columns[0].values() -%}
+            {%- for path in found.columns[0].values() -%}
+                {%- do paths.append(raw ~ path) -%}
+            {%- endfor -%}
         {%- endif -%}
-        {%- set raw = var('data_dir', env_var('SOCIAL_DATA_DIR', '../data')) ~ '/raw/' -%}
-        read_parquet([
-            {%- for path in paths %}'{{ (raw ~ path) | replace("'", "''") }}', {% endfor -%}
-            '{{ (raw ~ list_type ~ "/_schema.parquet") | replace("'", "''") }}'
-        ], union_by_name=true, hive_partitioning=false)
+        {{ read_staged_files(paths, raw ~ list_type ~ '/_schema.parquet') }}
     {%- else -%}
         {{ source('nyne', list_type) }}
     {%- endif -%}
@@ -133,8 +147,7 @@
     staged is read); a file read again is harmless (the model keeps only unstaged snapshots). -#}
 {% macro staged_manifest_source() -%}
     {%- if is_incremental() and target.type == 'duckdb' -%}
-        {%- set raw = var('data_dir', env_var('SOCIAL_DATA_DIR', '../data')) ~ '/raw/' -%}
-        {%- set quoted_raw = raw | replace("'", "''") -%}
+        {%- set quoted_raw = raw_dir() | replace("'", "''") -%}
         {%- set paths = [] -%}
         {%- if execute -%}
             {#- file_path is <list type>/<platform>/<target>/<request_id>.parquet, from the
@@ -146,10 +159,7 @@
                 ~ " order by 1") -%}
             {%- set paths = found.columns[0].values() -%}
         {%- endif -%}
-        read_parquet([
-            {%- for path in paths %}'{{ path | replace("'", "''") }}', {% endfor -%}
-            '{{ quoted_raw }}snapshots/_schema.parquet'
-        ], union_by_name=true, hive_partitioning=false)
+        {{ read_staged_files(paths, raw_dir() ~ 'snapshots/_schema.parquet') }}
     {%- else -%}
         {{ source('nyne', 'snapshots') }}
     {%- endif -%}
