@@ -50,6 +50,7 @@ SLOWEST_GROUPS = {
     "tests/dbt/test_pagerank_sparse.py": 56,
     "tests/dagster/test_collect_cli.py": 51,
     "tests/dbt/test_docs.py": 48,
+    "tests/dbt/test_test_scope.py": 45,
     "tests/warehouse/test_snapshot_manifest.py": 43,
     "tests/warehouse/test_postgres_incremental.py": 39,
     "tests/faults/test_killed_build.py": 36,

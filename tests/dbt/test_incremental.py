@@ -36,7 +36,7 @@ TABLES = {  # every model's table, by the columns that order its rows
     "follower_changes": "snapshot_id",
     "account_metrics": "platform, username",
 }
-BOOKKEEPING = {"staged_at"}  # when a row was staged: differs by construction
+BOOKKEEPING = {"staged_at", "built_at"}  # when a row was staged, written: differ by construction
 FLOAT_TOLERANCE = {"pagerank": 1e-9}
 
 

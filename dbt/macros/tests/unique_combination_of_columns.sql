@@ -2,6 +2,9 @@
   Fails for each combination of `combination_of_columns` that appears on more than one row
   (the composite-key counterpart of `unique`; NULLs compare equal here).
 
+  Scoped (macros/tests/scope.sql): the keys of the rows written since the test last passed,
+  each counted over the whole table, so a new row that repeats an old row's key fails.
+
     data_tests:
       - unique_combination_of_columns:
           arguments:
@@ -9,11 +12,16 @@
 -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
 
+{%- set columns = combination_of_columns | join(', ') -%}
+{%- set whole = unscoped_test_relation() %}
 select
-    {{ combination_of_columns | join(', ') }},
+    {{ columns }},
     count(*) as n_rows
-from {{ model }}
-group by {{ combination_of_columns | join(', ') }}
+from {{ whole if whole is not none else model }}
+{%- if whole is not none %}
+where ({{ columns }}) in (select {{ columns }} from {{ model }})
+{%- endif %}
+group by {{ columns }}
 having count(*) > 1
 
 {% endtest %}

@@ -141,4 +141,10 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- Which build wrote the row (its start): data tests read the rows written since they
+    -- last passed (macros/tests/scope.sql).
+    {{ staged_at() }} as built_at
+
+from final
