@@ -4,7 +4,7 @@
 
   Scoped (macros/tests/scope.sql): the keys of the rows written since the test last passed,
   each counted over the whole table, so a new row that repeats an old row's key fails (a key
-  holding a NULL is matched only among the new rows: `not_null_columns` fails such rows).
+  holding a NULL is not counted on a scoped run: `not_null_columns` fails such rows).
 
     data_tests:
       - unique_combination_of_columns:
