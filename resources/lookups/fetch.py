@@ -7,7 +7,8 @@
    so is a done one that landed since ``reuse_since`` (another run bought it while this one
    was queued); a submitted, unexpired request is resumed: read from ``landing/`` when its
    answer is already there (the ledger had not recorded it), else polled, never submitted
-   again; a lookup another live process is submitting is waited for; otherwise we claim it
+   again; a lookup another live process is submitting is waited for, and its result
+   taken even once that run has marked it done; otherwise we claim it
    (within the run's credit budget).
 2. Submit, then record the ``request_id`` in the journal and the ledger before the first poll
    (``resources.lookups.journal``: the ledger write is retried, the journal reconciled).
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from resources.lookups.journal import RequestJournal, record_submitted
 from resources.lookups.landing import Landed, land, landing_path, read_landed
 from resources.lookups.ledger import Entry, RequestLedger
-from resources.lookups.ledger.ledger import DONE, LANDED
+from resources.lookups.ledger.ledger import DONE
 from resources.lookups.waiting import wait_for_answer
 from resources.nyne import LookupFailed, LookupRequest, NyneClient, RequestNotFound, charged_credits
 
@@ -76,18 +77,18 @@ class DurableLookups:
 
     async def fetch(self, target: str, request: LookupRequest) -> Fetched:
         params = lookup_params(request)
-        resubmitted, waited_on, reuse_since = False, None, self.reuse_since
+        resubmitted, reuse_since = False, self.reuse_since
         while True:
-            if waited_on is not None:  # the lookup another run was buying: take its result
-                finished = self._finished(waited_on)
-                if finished is not None:
-                    return finished
             got = self.ledger.acquire(target=target, params=params, run_id=self.run_id,
                                       budget=self.credit_budget, reuse_since=reuse_since,
                                       budget_setting=self.budget_setting)
             entry, action = got.entry, got.action
             if action == "wait":
-                waited_on = entry.id
+                # Another run is buying it. Its result satisfies this run even once it is
+                # ``done`` (no longer active): ``acquire`` decides that in the same transaction
+                # that would otherwise claim, so no moment is left in which both runs buy.
+                if reuse_since is None or reuse_since > entry.claimed_at:
+                    reuse_since = entry.claimed_at
                 await asyncio.sleep(self.claim_wait_s)
                 continue
             if action == "reuse":
@@ -115,14 +116,6 @@ class DurableLookups:
                 resubmitted = True
                 continue
             return Fetched(landed, entry, resumed=action != "submit")
-
-    def _finished(self, entry_id: int) -> Optional[Fetched]:
-        """The landed result of a ledger row, once another run has landed it."""
-        entry = self.ledger.get(entry_id)
-        if entry.state not in (LANDED, DONE) or not entry.request_id:
-            return None
-        path = landing_path(self.landing, entry.request_id)
-        return Fetched(read_landed(path), entry, resumed=True) if path.exists() else None
 
     def _archived(self, entry: Entry) -> Optional[Fetched]:
         """A submitted row whose answer is already in ``landing/`` (the run that landed it

@@ -5,7 +5,11 @@ workers have), sharing the ledger's database: SQLite in the data folder, or Post
 """
 
 import asyncio
+import contextlib
 import threading
+from typing import Optional
+
+import pytest
 
 from resources.lookups.ledger import RequestLedger, engine_for
 from resources.settings import Settings
@@ -62,6 +66,117 @@ def test_four_runs_at_once_submit_the_lookup_once_on_postgres(harness, tmp_path)
             engine_for(url).dispose()  # the database is dropped next
     assert len(submits(harness.sim)) == 1
     assert len({r.landed.request_id for r in results}) == 1
+    assert harness.sim.credits_used == 3
+
+
+class _Gates:
+    """The moments of the interleaving, in order: the buyer has claimed; the waiter was told
+    to wait; the waiter has looked again (and is held); the buyer has marked the row done."""
+
+    def __init__(self) -> None:
+        self.claimed, self.told, self.looked, self.finished = (threading.Event() for _ in range(4))
+
+    def open_all(self) -> None:  # a run failed: never leave the other one held
+        for event in (self.claimed, self.told, self.looked, self.finished):
+            event.set()
+
+
+def _passed(event: threading.Event, what: str) -> None:
+    assert event.wait(30), f"the interleaving stalled: {what}"
+
+
+class _Buyer(RequestLedger):
+    """The buying run's ledger: it records its request id only once the waiter was told to
+    wait (so the waiter sees a claim), and marks the result landed only once the waiter has
+    looked again."""
+
+    def __init__(self, url: str, gates: _Gates):
+        super().__init__(url)
+        self.gates = gates
+
+    def acquire(self, **kwargs):
+        got = super().acquire(**kwargs)
+        self.gates.claimed.set()
+        return got
+
+    def submitted(self, entry_id: int, request_id: str) -> None:
+        _passed(self.gates.told, "the waiting run was never told to wait")
+        super().submitted(entry_id, request_id)
+
+    def landed(self, entry_id: int, credits: int) -> None:
+        _passed(self.gates.looked, "the waiting run never looked again")
+        super().landed(entry_id, credits)
+
+    def done(self, entry_id: int) -> None:
+        super().done(entry_id)
+        self.gates.finished.set()
+
+
+class _Waiter(RequestLedger):
+    """The waiting run's ledger: its first read after it was told to wait sees the lookup
+    still being bought; the run is then held there until the buyer has marked it done."""
+
+    def __init__(self, url: str, gates: _Gates):
+        super().__init__(url)
+        self.gates = gates
+
+    def _hold(self, result):
+        if self.gates.told.is_set() and not self.gates.looked.is_set():
+            self.gates.looked.set()
+            _passed(self.gates.finished, "the buying run never finished")
+        return result
+
+    def acquire(self, **kwargs):
+        got = self._hold(super().acquire(**kwargs))
+        if got.action == "wait":
+            self.gates.told.set()
+        return got
+
+    def get(self, entry_id: int):
+        return self._hold(super().get(entry_id))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_run_that_waited_takes_the_result_the_buyer_marked_done_meanwhile(harness, tmp_path,
+                                                                            backend):
+    """The interleaving that bought a lookup twice on a loaded machine: the waiting run looks,
+    sees the lookup still being bought; before its next look the buyer lands it and marks it
+    done (no longer active). The waiter must take that result, not claim and buy again."""
+    gates, results, errors = _Gates(), {}, []
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = Settings.resolve(data_dir=tmp_path / "data").ledger_url
+        else:
+            db = stack.enter_context(scratch_database())
+            url = f"postgresql://{db.user}@{db.host}:{db.port}/{db.dbname}"
+            stack.callback(lambda: engine_for(url).dispose())  # the database is dropped next
+
+        def run(name: str, ledger: RequestLedger, after: Optional[threading.Event]) -> None:
+            async def go():
+                async with nyne_for(harness.sim).client() as client:
+                    durable = DurableLookups(client, ledger, tmp_path / "landing", run_id=name,
+                                             claim_wait_s=0.01)
+                    if after is not None:
+                        _passed(after, "the buyer never claimed")
+                    fetched = await durable.fetch("tw_janedoe", REQUEST)
+                    durable.done(fetched)
+                    return fetched
+            try:
+                results[name] = asyncio.run(go())
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                gates.open_all()
+
+        threads = [threading.Thread(target=run, args=("buyer", _Buyer(url, gates), None)),
+                   threading.Thread(target=run, args=("waiter", _Waiter(url, gates), gates.claimed))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    assert errors == []
+    assert len(submits(harness.sim)) == 1
+    assert results["waiter"].resumed and not results["buyer"].resumed
+    assert results["waiter"].landed.request_id == results["buyer"].landed.request_id
     assert harness.sim.credits_used == 3
 
 
