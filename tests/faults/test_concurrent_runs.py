@@ -22,21 +22,25 @@ REQUEST = LookupRequest(platform="twitter", interaction_type="followers", userna
                         max_results=1000)
 
 
+def _one_run(sim, ledger: RequestLedger, landing, run_id: str, before, **knobs):
+    """One run's fetch of REQUEST in its own event loop; ``before()`` runs just before it."""
+    async def go():
+        async with nyne_for(sim).client() as client:
+            durable = DurableLookups(client, ledger, landing, run_id=run_id, **knobs)
+            before()
+            fetched = await durable.fetch("tw_janedoe", REQUEST)
+            durable.done(fetched)
+            return fetched
+    return asyncio.run(go())
+
+
 def _race(sim, url: str, landing, runs: int = 4) -> list:
     results, errors = [None] * runs, []
     start = threading.Barrier(runs)
 
     def one(i: int) -> None:
-        async def go():
-            async with nyne_for(sim).client() as client:
-                durable = DurableLookups(client, RequestLedger(url), landing, run_id=f"run-{i}")
-                start.wait()
-                fetched = await durable.fetch("tw_janedoe", REQUEST)
-                durable.done(fetched)
-                return fetched
-
         try:
-            results[i] = asyncio.run(go())
+            results[i] = _one_run(sim, RequestLedger(url), landing, f"run-{i}", start.wait)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -152,17 +156,12 @@ def test_a_run_that_waited_takes_the_result_the_buyer_marked_done_meanwhile(harn
             stack.callback(lambda: engine_for(url).dispose())  # the database is dropped next
 
         def run(name: str, ledger: RequestLedger, after: Optional[threading.Event]) -> None:
-            async def go():
-                async with nyne_for(harness.sim).client() as client:
-                    durable = DurableLookups(client, ledger, tmp_path / "landing", run_id=name,
-                                             claim_wait_s=0.01)
-                    if after is not None:
-                        _passed(after, "the buyer never claimed")
-                    fetched = await durable.fetch("tw_janedoe", REQUEST)
-                    durable.done(fetched)
-                    return fetched
+            def before() -> None:
+                if after is not None:
+                    _passed(after, "the buyer never claimed")
             try:
-                results[name] = asyncio.run(go())
+                results[name] = _one_run(harness.sim, ledger, tmp_path / "landing", name, before,
+                                         claim_wait_s=0.01)
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
                 gates.open_all()
