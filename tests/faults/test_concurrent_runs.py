@@ -7,7 +7,6 @@ workers have), sharing the ledger's database: SQLite in the data folder, or Post
 import asyncio
 import contextlib
 import threading
-from typing import Optional
 
 import pytest
 
@@ -155,10 +154,7 @@ def test_a_run_that_waited_takes_the_result_the_buyer_marked_done_meanwhile(harn
             url = f"postgresql://{db.user}@{db.host}:{db.port}/{db.dbname}"
             stack.callback(lambda: engine_for(url).dispose())  # the database is dropped next
 
-        def run(name: str, ledger: RequestLedger, after: Optional[threading.Event]) -> None:
-            def before() -> None:
-                if after is not None:
-                    _passed(after, "the buyer never claimed")
+        def run(name: str, ledger: RequestLedger, before) -> None:
             try:
                 results[name] = _one_run(harness.sim, ledger, tmp_path / "landing", name, before,
                                          claim_wait_s=0.01)
@@ -166,8 +162,9 @@ def test_a_run_that_waited_takes_the_result_the_buyer_marked_done_meanwhile(harn
                 errors.append(exc)
                 gates.open_all()
 
-        threads = [threading.Thread(target=run, args=("buyer", _Buyer(url, gates), None)),
-                   threading.Thread(target=run, args=("waiter", _Waiter(url, gates), gates.claimed))]
+        after_claim = lambda: _passed(gates.claimed, "the buyer never claimed")  # noqa: E731
+        threads = [threading.Thread(target=run, args=("buyer", _Buyer(url, gates), lambda: None)),
+                   threading.Thread(target=run, args=("waiter", _Waiter(url, gates), after_claim))]
         for t in threads:
             t.start()
         for t in threads:
