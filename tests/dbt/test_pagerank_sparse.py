@@ -113,8 +113,20 @@ def test_duckdb_pagerank_equals_networkx_per_platform(built):
     assert metrics == {key: rank for key, (rank, _) in model.items()}
     types = dict(query(built, "select column_name, data_type from information_schema.columns "
                               "where table_name = 'account_pagerank'"))
-    assert types == {"platform": "VARCHAR", "username": "VARCHAR", "pagerank": "DOUBLE",
+    assert types == {"platform": "VARCHAR", "username": "VARCHAR", "in_degree": "BIGINT",
+                     "out_degree": "BIGINT", "pagerank": "DOUBLE",
                      "pagerank_iterations": "INTEGER"}
+
+
+def test_duckdb_degrees_are_the_distinct_neighbours_networkx_counts(built):
+    # An edge seen from both ends (bob -> alice) counts once; the self-listing not at all.
+    expected = {(platform, username): (graph.in_degree(username), graph.out_degree(username))
+                for platform, graph in graphs_of(LISTS).items() for username in graph}
+    for table in ("account_pagerank", "account_metrics"):
+        got = {(p, u): (i, o) for p, u, i, o in query(
+            built, f"select platform, username, in_degree, out_degree from {table}")}
+        assert got == expected, table
+    assert expected[("twitter", "alice")] == (3, 1)
 
 
 def test_a_warm_build_after_one_new_edge_reaches_the_cold_ranks_in_fewer_iterations(

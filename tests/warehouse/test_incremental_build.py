@@ -48,7 +48,7 @@ def _build(job, storage, instance, warehouse=None):
     result = defs.resolve_job_def(job).execute_in_process(
         instance=instance, raise_on_error=False,
         run_config={**QUIET, "resources": {"storage": {"config": config}}})
-    assert result.success, [e.step_failure_data for e in result.get_step_failure_events()]
+    assert result.success, [e.step_failure_data.error.to_string() for e in result.get_step_failure_events()]
     return [e.message for e in instance.all_logs(result.run_id) if e.message]
 
 

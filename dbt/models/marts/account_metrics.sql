@@ -1,19 +1,25 @@
 -- One row per account of the current follow graph (an endpoint of a current edge): its
 -- degrees, its mutual follows and its PageRank within its platform's graph
--- (networkx.pagerank with alpha = var('pagerank_alpha'): the Python model account_pagerank on
--- DuckDB, the pagerank macro on PostgreSQL).
+-- (networkx.pagerank with alpha = var('pagerank_alpha')). On DuckDB the Python model
+-- account_pagerank computes the degrees and the PageRank; on PostgreSQL they are SQL here.
 with
 
+{#- The same switch as account_pagerank.yml's `enabled`: keep them equal. DuckDB reads the
+    accounts, their degrees and PageRank from the Python model (a sparse power iteration on the
+    integer graph, warm-started); dbt-postgres cannot run Python models, so PostgreSQL counts
+    the degrees here and keeps the SQL macro (the same PageRank). #}
+{%- if target.type == 'duckdb' %}
+graph as (
+
+    select platform, username, in_degree, out_degree, pagerank
+    from {{ ref('account_pagerank') }}
+
+),
+{%- else %}
 current_follows as (
 
     select * from {{ ref('fct_follows') }}
     where is_current
-
-),
-
-mutual_follows as (
-
-    select * from {{ ref('mutual_follows') }}
 
 ),
 
@@ -41,6 +47,48 @@ in_degrees as (
 
 ),
 
+pageranks as (
+
+    {{ pagerank(
+        'current_follows',
+        source_column='follower_username',
+        target_column='followed_username',
+        partition_by='platform',
+        alpha=var('pagerank_alpha'),
+        max_iterations=var('pagerank_max_iterations'),
+    ) | indent(4) }}
+
+),
+
+graph as (
+
+    select
+        accounts.platform,
+        accounts.username,
+        coalesce(in_degrees.in_degree, 0) as in_degree,
+        coalesce(out_degrees.out_degree, 0) as out_degree,
+        pageranks.pagerank
+
+    from accounts
+    left join in_degrees
+        on in_degrees.platform = accounts.platform
+        and in_degrees.username = accounts.username
+    left join out_degrees
+        on out_degrees.platform = accounts.platform
+        and out_degrees.username = accounts.username
+    left join pageranks
+        on pageranks.platform = accounts.platform
+        and pageranks.node = accounts.username
+
+),
+{%- endif %}
+
+mutual_follows as (
+
+    select * from {{ ref('mutual_follows') }}
+
+),
+
 mutual_counts as (
 
     select platform, username, count(*) as mutual_count
@@ -50,27 +98,6 @@ mutual_counts as (
         select platform, username_b as username from mutual_follows
     ) as mutual_endpoints
     group by platform, username
-
-),
-
-pageranks as (
-
-    {#- The same switch as account_pagerank.yml's `enabled`: keep them equal. DuckDB runs the
-        Python model (a sparse power iteration, warm-started); dbt-postgres cannot run Python
-        models, so PostgreSQL keeps the SQL macro (the same PageRank). #}
-    {%- if target.type == 'duckdb' %}
-    select platform, username as node, pagerank
-    from {{ ref('account_pagerank') }}
-    {%- else %}
-    {{ pagerank(
-        'current_follows',
-        source_column='follower_username',
-        target_column='followed_username',
-        partition_by='platform',
-        alpha=var('pagerank_alpha'),
-        max_iterations=var('pagerank_max_iterations'),
-    ) | indent(4) }}
-    {%- endif %}
 
 ),
 
@@ -86,32 +113,23 @@ cut_lists as (
 final as (
 
     select
-        accounts.platform,
-        accounts.username,
-        coalesce(in_degrees.in_degree, 0) as in_degree,
-        coalesce(out_degrees.out_degree, 0) as out_degree,
+        graph.platform,
+        graph.username,
+        graph.in_degree,
+        graph.out_degree,
         coalesce(mutual_counts.mutual_count, 0) as mutual_count,
-        pageranks.pagerank,
+        graph.pagerank,
         -- The account's own latest followers or following list was cut (max_results): its
         -- degrees count the lists as returned, a lower bound.
         coalesce(cut_lists.any_truncated, false) as inputs_truncated
 
-    from accounts
+    from graph
     left join cut_lists
-        on cut_lists.platform = accounts.platform
-        and cut_lists.username = accounts.username
-    left join in_degrees
-        on in_degrees.platform = accounts.platform
-        and in_degrees.username = accounts.username
-    left join out_degrees
-        on out_degrees.platform = accounts.platform
-        and out_degrees.username = accounts.username
+        on cut_lists.platform = graph.platform
+        and cut_lists.username = graph.username
     left join mutual_counts
-        on mutual_counts.platform = accounts.platform
-        and mutual_counts.username = accounts.username
-    left join pageranks
-        on pageranks.platform = accounts.platform
-        and pageranks.node = accounts.username
+        on mutual_counts.platform = graph.platform
+        and mutual_counts.username = graph.username
 
 )
 
