@@ -3,13 +3,13 @@
 ``targets`` accounts (70 % Twitter, 30 % Instagram) each get one ``followers`` and one
 ``following`` snapshot; a quarter of them also get a second, later ``followers`` snapshot (a
 refresh in which 5 % of the followers were replaced: unfollows and new follows). List sizes
-are heavy-tailed (Pareto for followers, log-normal for following). Members are drawn, with
-replacement, from a pool of accounts with Zipf-like popularity whose most popular members are
-the targets themselves, so targets follow each other and mutual follows exist; drawing with
-replacement also puts the occasional duplicate row in a list, which staging removes. No list
-names its own target (with self-listings, the dbt test
-``assert_follower_changes_chain_to_the_latest_list`` fails: ``int_snapshots.row_count`` counts
-the self row that ``int_follow_edges`` drops).
+are heavy-tailed (Pareto for followers, log-normal for following). Members are drawn from a
+pool of accounts with Zipf-like popularity whose most popular members are the targets
+themselves, so targets follow each other and mutual follows exist. A list holds each member
+once, as the API's lists do, but for a few repeated rows (``DUPLICATE_SHARE``: the API now and
+then lists an account twice), which staging removes. No list names its own target (with
+self-listings, the dbt test ``assert_follower_changes_chain_to_the_latest_list`` fails:
+``int_snapshots.row_count`` counts the self row that ``int_follow_edges`` drops).
 
 Everything is numpy/pyarrow-vectorised: 10M rows take seconds, most of it Parquet writing.
 """
@@ -32,6 +32,7 @@ REFRESH_AFTER = timedelta(days=7)
 FOLLOWERS_SHARE = 0.8  # of all rows; the rest are following lists
 REFRESHED_SHARE = 0.25  # of targets with a second followers snapshot
 CHURN = 0.05  # of a refreshed list replaced by new followers
+DUPLICATE_SHARE = 0.002  # of a list's rows that repeat one of its members
 # The lists are not cut: the lookup "asked for" more than any list holds (no truncation flags).
 MAX_RESULTS = 100_000_000
 
@@ -51,10 +52,18 @@ class Collection:
         return self.followers_rows + self.following_rows
 
 
-def _split(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integer sizes >= 1 proportional to ``weights`` that add up to ``total`` exactly."""
-    sizes = np.maximum(1, np.floor(total * weights / weights.sum()).astype(np.int64))
-    sizes[np.argmax(sizes)] += total - sizes.sum()
+def _split(total: int, weights: np.ndarray, caps: np.ndarray) -> np.ndarray:
+    """Integer sizes >= 1 about proportional to ``weights``, none over its cap, that add up to
+    ``total`` (or to the caps' sum, if less): what a capped size cannot take goes to the
+    others, in proportion."""
+    goal = min(total, int(caps.sum()))
+    sizes = np.ones(len(weights), np.int64)
+    while (left := goal - int(sizes.sum())) > 0:
+        open_weights = np.where(sizes < caps, weights, 0.0)
+        share = np.floor(left * open_weights / open_weights.sum()).astype(np.int64)
+        if not share.any():  # fewer rows left than it takes to share them: one each
+            share[np.argsort(-open_weights)[:left]] = 1
+        sizes = np.minimum(caps, sizes + share)
     return sizes
 
 
@@ -63,19 +72,37 @@ def _names(prefix: str, ids: np.ndarray) -> pa.Array:
 
 
 def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) -> Collection:
-    """About ``edges`` follow rows (exactly, given ``targets`` <= edges / 4) under
-    ``raw_root/{followers,following}/``, plus the schema-only files (no repliers)."""
+    """About ``edges`` follow rows under ``raw_root/{followers,following}/``, plus the
+    schema-only files (no repliers): the list sizes add up to ``edges`` (given ``targets`` <=
+    edges / 4; a list is at most half the pool), and the repeated rows add DUPLICATE_SHARE."""
     rng = np.random.default_rng(seed)
     targets = max(2, min(targets, edges // 4))
     pool = max(edges // 4, targets * 10)
     popularity = np.cumsum(1.0 / (np.arange(pool) + 10.0) ** 0.8)
     popularity /= popularity[-1]
 
-    def draw(n: int, target: int) -> np.ndarray:
-        """``n`` pool ids by popularity, never ``target`` itself (nobody follows themselves)."""
-        members = np.minimum(np.searchsorted(popularity, rng.random(n)), pool - 1)
-        members[members == target] = (target + 1) % pool
-        return members
+    def draw(n: int, target: int, taken: np.ndarray | None = None) -> np.ndarray:
+        """``n`` distinct pool ids by popularity (at most half the pool), never ``target``
+        itself (nobody follows themselves) nor one of ``taken``, in random order."""
+        n = min(n, pool // 2)
+        excluded = np.append(np.asarray([] if taken is None else taken, np.int64), target)
+        chosen = np.empty(0, np.int64)
+        for _ in range(8):  # popular accounts repeat: draw again for what is still missing
+            wanted = n - chosen.size
+            if wanted <= 0:
+                break
+            drawn = np.minimum(np.searchsorted(popularity, rng.random(wanted * 2)), pool - 1)
+            fresh = np.setdiff1d(np.unique(drawn), np.union1d(chosen, excluded))
+            chosen = np.union1d(chosen, rng.permutation(fresh)[:wanted])
+        if chosen.size < n:  # the rest uniformly among the accounts not drawn yet
+            rest = np.setdiff1d(np.arange(pool), np.union1d(chosen, excluded))
+            chosen = np.union1d(chosen, rng.choice(rest, n - chosen.size, replace=False))
+        return rng.permutation(chosen)
+
+    def with_repeats(members: np.ndarray) -> np.ndarray:
+        """The list as the API returns it: a few members listed twice."""
+        repeats = rng.binomial(members.size, DUPLICATE_SHARE)
+        return np.concatenate([members, rng.choice(members, repeats)]) if repeats else members
 
     ids = np.arange(pool)
     names = _names("u", ids)
@@ -87,23 +114,27 @@ def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) 
 
     refreshed = rng.random(targets) < REFRESHED_SHARE
     weight = rng.pareto(1.2, targets) + 1.0
-    follower_sizes = _split(int(edges * FOLLOWERS_SHARE), weight * (1 + refreshed))
+    cap = pool // 2  # a list holds at most half the accounts (each member once)
+    follower_sizes = _split(int(edges * FOLLOWERS_SHARE), weight * (1 + refreshed),
+                            cap * (1 + refreshed))
     follower_sizes = np.maximum(1, follower_sizes // (1 + refreshed))
     following_total = edges - int((follower_sizes * (1 + refreshed)).sum())
-    following_sizes = _split(following_total, rng.lognormal(0, 1, targets))
+    following_sizes = _split(following_total, rng.lognormal(0, 1, targets),
+                             np.full(targets, cap))
 
     # (asset, target, fetched_at, members) per snapshot, members as pool ids
     snapshots = []
     for target in range(targets):
         first = draw(follower_sizes[target], target)
-        snapshots.append(("followers", target, FIRST_FETCH, first))
+        snapshots.append(("followers", target, FIRST_FETCH, with_repeats(first)))
         if refreshed[target]:
-            second = first.copy()
-            churned = rng.random(second.size) < CHURN
-            second[churned] = draw(int(churned.sum()), target)
-            snapshots.append(("followers", target, FIRST_FETCH + REFRESH_AFTER, second))
+            churned = rng.random(first.size) < CHURN
+            second = np.concatenate([first[~churned],
+                                     draw(int(churned.sum()), target, taken=first)])
+            snapshots.append(("followers", target, FIRST_FETCH + REFRESH_AFTER,
+                              with_repeats(rng.permutation(second))))
         following = draw(following_sizes[target], target)
-        snapshots.append(("following", target, FIRST_FETCH, following))
+        snapshots.append(("following", target, FIRST_FETCH, with_repeats(following)))
 
     rows = {"followers": 0, "following": 0}
     writer, writes = ThreadPoolExecutor(max_workers=os.cpu_count() or 2), []
