@@ -26,7 +26,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks.graph_report import NEW_SNAPSHOT_ROWS
+from benchmarks.graph_report import NEW_SNAPSHOT_ROWS, dbt_time_split
 from benchmarks.graph_report import report as _report
 from benchmarks.measure import Measurement, measured
 from benchmarks.synthetic import add_snapshot, generate
@@ -172,13 +172,13 @@ def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes:
         return
     print("running dbt build (full) ...", flush=True)
     (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
-    run, warehouse = _dbt_build(dbt, data_dir, env, "full", notes)
+    run, warehouse = _dbt_build(dbt, data_dir, env, "full", notes, size)
     rows.append(_row("dbt build, full (DuckDB)", run, _status(run), collection.rows, warehouse,
                      baseline_run))
     if run.returncode == 0:
         new = add_snapshot(data_dir / "raw", rows=NEW_SNAPSHOT_ROWS, pool=collection.pool)
         print(f"running dbt build (incremental, after snapshot {new}) ...", flush=True)
-        inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes)
+        inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes, size)
         rows.append(_row(f"dbt build, incremental: +1 snapshot of {NEW_SNAPSHOT_ROWS:,} rows",
                          inc, _status(inc), collection.rows + NEW_SNAPSHOT_ROWS, after,
                          baseline_run))
@@ -190,8 +190,8 @@ def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes:
                      + "\n".join(f"- {d}" for d in differences))
 
 
-def _dbt_build(dbt: Path, data_dir: Path, env: dict, name: str,
-               notes: list[str]) -> tuple[Measurement, dict | None]:
+def _dbt_build(dbt: Path, data_dir: Path, env: dict, name: str, notes: list[str],
+               label: str) -> tuple[Measurement, dict | None]:
     """``dbt build`` of the project on the scratch warehouse, measured; its summary."""
     run = measured([str(dbt), "build", "--project-dir", str(DBT_DIR),
                     "--profiles-dir", str(DBT_DIR), "--target", "duckdb",
@@ -199,6 +199,11 @@ def _dbt_build(dbt: Path, data_dir: Path, env: dict, name: str,
                     "--log-path", str(data_dir / "dbt_logs")],
                    env=env, cwd=PROJECT, log=data_dir / f"dbt_{name}.log")
     summary = None
+    run_results = data_dir / "dbt_target" / "run_results.json"
+    if run_results.exists():
+        notes.append(f"{label} rows, dbt build ({name}): "
+                     + dbt_time_split(json.loads(run_results.read_text())))
+        run_results.unlink()  # the next build's must not be read for this one's
     if (data_dir / "warehouse.duckdb").exists():
         try:
             summary = warehouse_summary(data_dir / "warehouse.duckdb")

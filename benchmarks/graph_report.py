@@ -19,6 +19,24 @@ def _versions() -> str:
     return ", ".join(found)
 
 
+def dbt_time_split(run_results: dict, top: int = 6) -> str:
+    """Where one ``dbt build``'s time went, from its ``run_results.json``: the seconds inside
+    dbt, the models, data tests and unit tests, and the slowest nodes."""
+    by_kind: dict[str, float] = {}
+    nodes = []
+    for result in run_results.get("results", []):
+        parts = result["unique_id"].split(".")  # a data test's ends in a hash
+        kind = parts[0]
+        seconds = float(result.get("execution_time") or 0.0)
+        by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+        nodes.append((seconds, parts[2] if kind == "test" else parts[-1]))
+    slowest = ", ".join(f"{name} {seconds:.1f} s"
+                        for seconds, name in sorted(nodes, reverse=True)[:top])
+    return (f"{float(run_results.get('elapsed_time') or 0.0):.1f} s inside dbt: models "
+            f"{by_kind.get('model', 0.0):.1f} s, data tests {by_kind.get('test', 0.0):.1f} s, "
+            f"unit tests {by_kind.get('unit_test', 0.0):.1f} s; slowest: {slowest}")
+
+
 def report(args, sizes, inputs, rows, notes, load, started, load_end) -> str:
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return "\n".join([
