@@ -51,10 +51,11 @@ dev: install
 simulate: install
 	$(BIN)/social-graph simulate --port 8765
 
-## bench: build the graph of synthetic 1M- and 10M-edge collections with dbt (full, then
-## incremental after one new snapshot) and with pandas/networkx, in one table
+## bench: build the graph of synthetic 1M-, 10M- and 30M-row collections with dbt (full, then
+## incremental after one new snapshot), and with pandas/networkx up to 10M, in one table
 bench: install
-	$(BIN)/python -m benchmarks.graph_build --edges 1000000,10000000
+	$(BIN)/python -m benchmarks.graph_build --edges 1000000,10000000,30000000 \
+		--baseline-max-edges 10000000
 
 ## bench-ui: 500- and 1,000-partition backfills launched as the UI does, against the API's own time
 bench-ui: install

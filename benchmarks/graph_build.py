@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir")
     parser.add_argument("--skip-dbt", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--baseline-max-edges", type=int, default=None,
+                        help="run the baseline only at sizes up to this many rows (networkx "
+                             "holds the whole graph in Python objects: at 30M rows it needs "
+                             "tens of GB)")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in str(args.edges).split(",") if size.strip()]
@@ -116,11 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     root = (args.data_dir or Path(tempfile.mkdtemp(prefix="social_graph_bench_"))).resolve()
     load = os.getloadavg()
     started = datetime.now(timezone.utc)
-    rows, inputs, notes = [], [], []
+    rows, inputs, notes, fulls = [], [], [], []
     try:
         for edges in sizes:
             data_dir = root / f"edges_{edges}" if len(sizes) > 1 else root
-            _run_size(edges, args, data_dir, rows, inputs, notes)
+            _run_size(edges, args, data_dir, rows, inputs, notes, fulls)
+        notes.extend(_growth(fulls))
         report = _report(args, sizes, inputs, rows, notes, load, started, os.getloadavg())
         print(report)
         args.results.write_text(report)
@@ -131,9 +136,18 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes: list) -> None:
+def _growth(fulls: list[tuple[int, float]]) -> list[str]:
+    """How the full build's wall time grew from one size to the next, against the rows."""
+    return [f"Growth of the full build from {small:,} to {big:,} rows ({big / small:.1f}x the "
+            f"rows): {big_s / small_s:.1f}x the wall time"
+            for (small, small_s), (big, big_s) in zip(fulls, fulls[1:])]
+
+
+def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes: list,
+              fulls: list) -> None:
     """Generate ``edges`` rows in ``data_dir``; measure the baseline, the full build and the
-    incremental build after one new snapshot; append their rows and notes."""
+    incremental build after one new snapshot; append their rows and notes, and the full
+    build's (rows, wall time) to ``fulls``."""
     if (data_dir / "raw").exists():
         shutil.rmtree(data_dir / "raw")
     clock = time.perf_counter()
@@ -153,7 +167,10 @@ def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes:
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     baseline = warehouse = baseline_run = None
     size = f"{collection.rows:,}"
-    if not args.skip_baseline:
+    if args.skip_baseline or (args.baseline_max_edges is not None
+                              and edges > args.baseline_max_edges):
+        rows.append(_row("pandas + networkx", None, "skipped", collection.rows, None))
+    else:
         print("running the pandas/networkx baseline ...", flush=True)
         run = measured([sys.executable, "-m", "benchmarks.baseline", str(data_dir),
                         str(data_dir / "baseline.json")],
@@ -176,6 +193,7 @@ def _run_size(edges: int, args, data_dir: Path, rows: list, inputs: list, notes:
     rows.append(_row("dbt build, full (DuckDB)", run, _status(run), collection.rows, warehouse,
                      baseline_run))
     if run.returncode == 0:
+        fulls.append((collection.rows, run.wall_s))
         new = add_snapshot(data_dir / "raw", rows=NEW_SNAPSHOT_ROWS, pool=collection.pool)
         print(f"running dbt build (incremental, after snapshot {new}) ...", flush=True)
         inc, after = _dbt_build(dbt, data_dir, env, "incremental", notes, size)
