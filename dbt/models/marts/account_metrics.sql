@@ -23,27 +23,18 @@ current_follows as (
 
 ),
 
-accounts as (
+degrees as (
 
-    select platform, follower_username as username from current_follows
-    union
-    select platform, followed_username as username from current_follows
-
-),
-
-out_degrees as (
-
-    select platform, follower_username as username, count(*) as out_degree
-    from current_follows
-    group by platform, follower_username
-
-),
-
-in_degrees as (
-
-    select platform, followed_username as username, count(*) as in_degree
-    from current_follows
-    group by platform, followed_username
+    -- Each endpoint of a current edge once per edge: the edges into it and out of it.
+    select platform, username, sum(in_edge) as in_degree, sum(out_edge) as out_degree
+    from (
+        select platform, followed_username as username, 1 as in_edge, 0 as out_edge
+        from current_follows
+        union all
+        select platform, follower_username as username, 0 as in_edge, 1 as out_edge
+        from current_follows
+    ) as endpoints
+    group by platform, username
 
 ),
 
@@ -62,23 +53,10 @@ pageranks as (
 
 graph as (
 
-    select
-        accounts.platform,
-        accounts.username,
-        coalesce(in_degrees.in_degree, 0) as in_degree,
-        coalesce(out_degrees.out_degree, 0) as out_degree,
-        pageranks.pagerank
-
-    from accounts
-    left join in_degrees
-        on in_degrees.platform = accounts.platform
-        and in_degrees.username = accounts.username
-    left join out_degrees
-        on out_degrees.platform = accounts.platform
-        and out_degrees.username = accounts.username
-    left join pageranks
-        on pageranks.platform = accounts.platform
-        and pageranks.node = accounts.username
+    select platform, username, degrees.in_degree, degrees.out_degree, ranks.pagerank
+    from degrees
+    left join (select platform, node as username, pagerank from pageranks) as ranks
+        using (platform, username)
 
 ),
 {%- endif %}
