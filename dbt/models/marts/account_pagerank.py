@@ -71,21 +71,24 @@ def model(dbt, session):
 
     graph = _graph(session, dbt.ref("fct_follows"))
     adjacency = _adjacency(graph)
+    in_degrees = adjacency.sum(axis=1).astype(np.int64)  # row sums: followers
+    out_degrees = adjacency.sum(axis=0).astype(np.int64)  # column sums: followed
     start = _warm_start(session, _previous_table(session, dbt.this), graph)
-    ranks, iterations = _power_iteration(adjacency, graph.starts, start=start, alpha=alpha,
-                                         max_iterations=max_iterations, tolerance=tolerance)
-    return _table(graph, adjacency, ranks, iterations)
+    ranks, iterations = _power_iteration(adjacency, out_degrees, graph.starts, start=start,
+                                         alpha=alpha, max_iterations=max_iterations,
+                                         tolerance=tolerance)
+    return _table(graph, in_degrees, out_degrees, ranks, iterations)
 
 
-def _table(graph: Graph, adjacency, ranks, iterations) -> pa.Table:
+def _table(graph: Graph, in_degrees, out_degrees, ranks, iterations) -> pa.Table:
     sizes = np.diff(graph.starts)
     return pa.table([
         pa.DictionaryArray.from_arrays(
             pa.array(np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)),
             pa.array(graph.platforms, pa.string())).cast(pa.string()),
         pa.chunked_array(graph.usernames, pa.string()),
-        pa.array(adjacency.sum(axis=1).astype(np.int64)),  # row sums: followers
-        pa.array(adjacency.sum(axis=0).astype(np.int64)),  # column sums: followed
+        pa.array(in_degrees),
+        pa.array(out_degrees),
         pa.array(ranks, pa.float64()),
         pa.array(np.repeat(iterations, sizes), pa.int32()),
     ], schema=SCHEMA)
@@ -163,17 +166,18 @@ def _warm_start(session, previous: str | None, graph: Graph) -> np.ndarray | Non
     return ranks
 
 
-def _power_iteration(adjacency, starts, *, start, alpha, max_iterations, tolerance):
+def _power_iteration(adjacency, out_degrees, starts, *, start, alpha, max_iterations,
+                     tolerance):
     """networkx.pagerank's power iteration on every graph at once (graph i: node ids
     starts[i]..starts[i+1]-1); each graph stops at its own L1 change <= tolerance. ``start``:
     ranks by node id to begin from (NaN: unknown). Returns the ranks by node id and the steps
     taken by graph."""
-    sizes = np.diff(starts).astype(np.float64)
-    graph_count = len(sizes)
+    counts = np.diff(starts)  # nodes per graph
+    graph_count = len(counts)
     if graph_count == 0:
         return np.empty(0), np.empty(0, np.int32)
+    sizes = counts.astype(np.float64)
     firsts = starts[:-1]
-    out_degrees = adjacency.sum(axis=0)
     is_dangling = out_degrees == 0
     # A node passes rank / out_degree along each of its edges (nothing when it has none).
     share = np.divide(1.0, out_degrees, out=np.zeros(len(out_degrees)), where=~is_dangling)
@@ -181,9 +185,12 @@ def _power_iteration(adjacency, starts, *, start, alpha, max_iterations, toleran
     def per_graph(values):
         return np.add.reduceat(values, firsts)
 
-    uniform = np.repeat(1.0 / sizes, np.diff(starts))
+    def per_node(values):
+        return np.repeat(values, counts)
+
+    uniform = per_node(1.0 / sizes)
     ranks = uniform if start is None else np.where(np.isnan(start), uniform, start)
-    ranks = ranks / np.repeat(per_graph(ranks), np.diff(starts))
+    ranks = ranks / per_node(per_graph(ranks))
 
     iterations = np.zeros(graph_count, dtype=np.int32)
     running = np.ones(graph_count, dtype=bool)
@@ -192,9 +199,9 @@ def _power_iteration(adjacency, starts, *, start, alpha, max_iterations, toleran
             break
         dangling = per_graph(np.where(is_dangling, ranks, 0.0))
         spread = (alpha * dangling + (1 - alpha)) / sizes
-        following = alpha * (adjacency @ (ranks * share)) + np.repeat(spread, np.diff(starts))
+        following = alpha * (adjacency @ (ranks * share)) + per_node(spread)
         change = per_graph(np.abs(following - ranks))
-        ranks = np.where(np.repeat(running, np.diff(starts)), following, ranks)
+        ranks = np.where(per_node(running), following, ranks)
         iterations[running] = step
         running &= change > tolerance
     return ranks, iterations
