@@ -9,7 +9,7 @@ RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.py' \) -print)
 
-.PHONY: install demo test dev simulate bench bench-ui bench-parse clean
+.PHONY: install demo test dev simulate bench bench-ui bench-parse bench-collect deploy-check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,9 +61,20 @@ bench: install
 bench-ui: install
 	$(BIN)/python -m benchmarks.ui_backfill
 
+## bench-collect: `collect` against the simulator at real time (N=40) and scaled (N=300, 1,000),
+## polling and callbacks, and a naive sequential loop: requests per lookup, wall against the floor
+bench-collect: install
+	$(BIN)/python -m benchmarks.collect
+
 ## bench-parse: the target-list parser on 10 MB junk and pathological files, against the bare libraries
 bench-parse: install
 	$(BIN)/python -m benchmarks.target_parse
+
+## deploy-check: the Dockerfile's build step (deploy/image_build.sh) in a fresh venv under a temp
+## dir, then the code location loaded from it and its gRPC server health-checked (minutes: it
+## installs the whole stack; not part of `make test`)
+deploy-check:
+	deploy/docker_steps.sh $(PY)
 
 clean:
 	rm -rf $(VENV) data .dagster_home .pytest_cache dbt/target dbt/logs

@@ -29,6 +29,7 @@ from pathlib import Path
 from benchmarks.graph_report import NEW_SNAPSHOT_ROWS, dbt_time_split
 from benchmarks.graph_report import report as _report
 from benchmarks.measure import Measurement, measured
+from benchmarks.results import write_section
 from benchmarks.synthetic import add_snapshot, generate
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.extend(_growth(fulls))
         report = _report(args, sizes, inputs, rows, notes, load, started, os.getloadavg())
         print(report)
-        args.results.write_text(report)
+        write_section(args.results, report)  # the other benchmarks' sections stay
         print(f"written to {args.results}")
         return 0
     finally:

@@ -4,7 +4,9 @@ Configuration only: the HTTP work lives in ``resources.nyne``, the paid lookup (
 landing archive, callbacks, the in-flight cap) in ``resources.lookups``, whose
 ``open_lookups`` reads these settings when a run starts.
 
-A new client (and rate limiter) per call of ``client()``; a run's lookups share one.
+A new client (and rate limiter) per call of ``client()``; a run's lookups share one, and every
+limiter of the API account, in every run and process, takes its slots from one store
+(``rate_limit_url``: Redis, PostgreSQL or SQLite; default the ledger's database).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import httpx
 from pydantic import Field
 
 from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLimiter
-from resources.settings import Settings
+from resources.nyne.ratelimit.store import describe as describe_url
+from resources.settings import RATE_LIMIT_URL_ENV, Settings
 
 _SECRET_FIELDS = frozenset({"api_key", "api_secret", "callback_token"})
 BASE_URL_ENV = "NYNE_BASE_URL"
@@ -73,6 +76,17 @@ class NyneApi(dg.ConfigurableResource):
     rate_per_hour: int = Field(1000, ge=1, description="Requests per hour window (provider: 1,000).")
     minute_window_s: float = Field(60.0, gt=0, description="Length of the 'minute' window (s).")
     hour_window_s: float = Field(3600.0, gt=0, description="Length of the 'hour' window (s).")
+    rate_safety_margin_s: Optional[float] = Field(
+        default=None, ge=0,
+        description="Extra wait added to each rate window so request-latency jitter cannot make "
+        "the provider's window see one request too many (s). Unset: 5 % of the window, at "
+        "most 1 s.",
+    )  # fmt: skip
+    learn_poll_schedule: bool = Field(
+        True, description="Poll a job first when jobs of its kind are usually done (learnt from "
+        "the jobs polled before, kept in the ledger's database), rather than after "
+        "poll_interval_s: fewer requests per lookup. Off, or while fewer than 20 jobs of the "
+        "kind are known: poll_interval_s, then back-off.")
     max_concurrent_lookups: int = Field(
         8, ge=1, description="Lookups of one run in flight at once; the others wait before "
         "their submit.")
@@ -96,10 +110,30 @@ class NyneApi(dg.ConfigurableResource):
     callback_backstop_poll_s: float = Field(
         120.0, gt=0, description="With callbacks: interval of the backstop polls (s)."
     )
+    trust_callbacks: bool = Field(
+        False, description="With callbacks: take a delivery's body as the job's answer, with "
+        "the callback token as its only authentication: one request per lookup instead of two "
+        "(the confirming poll). Off: anyone who learnt the callback URL could post a delivery, "
+        "so each is confirmed by a poll.")
+    inbox_check_s: float = Field(
+        0.25, gt=0, description="With callbacks: how often a waiting lookup looks in the "
+        "receiver's inbox for its delivery (s).")
+    claim_wait_s: float = Field(
+        0.25, gt=0, description="How often a lookup that another live run is buying checks "
+        "whether that run has recorded its request (s).")
+    rate_limit_url: Optional[str] = Field(
+        default=None,
+        description="Where every client of this API account, in every run and process, takes "
+        "its request slots: redis://host:port/db, postgresql://..., sqlite:///path, or 'local' "
+        "(this run alone). Unset: $SOCIAL_RATE_LIMIT_URL at run time, else the ledger's URL. "
+        "Use dg.EnvVar('SOCIAL_RATE_LIMIT_URL') if it holds a password.",
+    )
 
     def __repr_args__(self) -> Any:
-        # pydantic's repr/str would print the credentials: mask them.
+        # pydantic's repr/str would print the credentials (and a store URL's password): mask them.
         for name, value in super().__repr_args__():
+            if name == "rate_limit_url" and isinstance(value, str):
+                value = describe_url(value)
             yield name, ("***" if name in _SECRET_FIELDS and value is not None else value)
 
     def resolved_base_url(self) -> str:
@@ -119,12 +153,28 @@ class NyneApi(dg.ConfigurableResource):
             rate_per_hour=self.rate_per_hour,
             minute_window_s=self.minute_window_s,
             hour_window_s=self.hour_window_s,
+            rate_safety_margin_s=self.rate_safety_margin_s,
         )
 
+    def rate_limit(self, ledger_url: Optional[str] = None) -> tuple[str, str]:
+        """(store URL, where it came from): explicit config, else ``$SOCIAL_RATE_LIMIT_URL``
+        (read now), else ``ledger_url`` (the run's ledger), else the default ledger's URL.
+        Only the last case resolves the data dir's settings (the run's are given)."""
+        if self.rate_limit_url:
+            return self.rate_limit_url.strip(), "nyne.rate_limit_url"
+        env = os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
+        if env:
+            return env, f"${RATE_LIMIT_URL_ENV}"
+        url = ledger_url or Settings.resolve().ledger_url
+        return url, f"the ledger's URL (the default of ${RATE_LIMIT_URL_ENV})"
+
     def client(
-        self, *, limiter: Optional[RateLimiter] = None, http: Optional[httpx.AsyncClient] = None
+        self, *, limiter: Optional[RateLimiter] = None, http: Optional[httpx.AsyncClient] = None,
+        ledger_url: Optional[str] = None,
     ) -> NyneClient:
-        """A new client; use ``async with api.client() as c:`` inside the coroutine."""
+        """A new client; use ``async with api.client() as c:`` inside the coroutine. Its limiter
+        takes its slots from the store ``rate_limit(ledger_url)`` names (opened lazily)."""
+        url, setting = self.rate_limit(ledger_url) if limiter is None else ("local", "")
         return NyneClient(
             self.resolved_base_url(),
             *self.credentials(),
@@ -132,6 +182,8 @@ class NyneApi(dg.ConfigurableResource):
             limiter=limiter,
             http=http,
             redact_also=tuple(t for t in (self._callback_token(),) if t),
+            rate_limit_url=url,
+            rate_limit_setting=setting,
         )
 
     def credentials(self) -> tuple[str, str]:

@@ -67,7 +67,7 @@ def collect_partitions(
     key failed.
     """
     keys = list(context.partition_keys)
-    root = storage.root()
+    root = storage.check()  # a data dir on a store that cannot be written: said before paying
     service = open_lookups(api, ledger, root, run_id=context.run.run_id,
                            reuse_since=reuse_since(context, ledger.reuse_window_s))
 

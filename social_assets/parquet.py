@@ -8,7 +8,9 @@ landed list in the snapshot manifest, ``<data>/raw/snapshots/<platform>/<target>
 folder with their default calls (hive folders made ``platform`` both a column and a
 partition, which pyarrow refused to merge). A file name decided by the request means the same
 result never lands twice. Files are written under a temporary name in the same folder and
-renamed, so a reader globbing ``*.parquet`` never sees half a file.
+renamed, so a reader globbing ``*.parquet`` never sees half a file; on object storage (a URL
+data dir, ``resources.datadir``) the file is one upload of its final key, which is just as
+atomic (an object appears whole or not at all) and leaves no temporary key for a glob to match.
 """
 
 import json
@@ -16,12 +18,12 @@ import os
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from pathlib import Path
 
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from resources.datadir import DataPath, is_remote, put_bytes
 from resources.nyne import Interaction
 
 _PROFILE_FIELDS = [
@@ -140,19 +142,27 @@ def parse_timestamp(value: object) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def snapshot_path(asset_dir: Path, *, platform: str, target: str, request_id: str) -> Path:
+def snapshot_path(asset_dir: DataPath, *, platform: str, target: str,
+                  request_id: str) -> DataPath:
     """Where the snapshot of ``request_id`` for ``target`` lands; never outside ``asset_dir``."""
     for label, part in (("platform", platform), ("target", target), ("request_id", request_id)):
         if not part or "/" in part or "\\" in part or part.startswith(".") or "\x00" in part:
             raise ValueError(f"unsafe {label} for a file path: {part!r}")
     path = asset_dir / platform / target / f"{request_id}.parquet"
-    if not path.resolve().is_relative_to(asset_dir.resolve()):
+    # On a store no part can climb out (no '/', no leading '.'), and there are no symlinks.
+    if not is_remote(path) and not path.resolve().is_relative_to(asset_dir.resolve()):
         raise ValueError(f"snapshot path {path} escapes {asset_dir}")
     return path
 
 
-def write_snapshot(table: pa.Table, path: Path) -> Path:
-    """Write ``table`` to ``path`` atomically (temporary name in the same folder, then rename)."""
+def write_snapshot(table: pa.Table, path: DataPath) -> DataPath:
+    """Write ``table`` to ``path`` atomically: locally under a temporary name in the same folder,
+    then renamed; on object storage as one upload of the final key (never a temporary key)."""
+    if is_remote(path):
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer, compression="zstd")
+        put_bytes(path, buffer.getvalue().to_pybytes())
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -206,7 +216,7 @@ SCHEMAS = {"followers": EDGE_SCHEMA, "following": EDGE_SCHEMA, "repliers": REPLI
 SCHEMA_FILE = "_schema.parquet"
 
 
-def ensure_schema_files(raw_root: Path) -> list[Path]:
+def ensure_schema_files(raw_root: DataPath) -> list[DataPath]:
     """An empty, schema-only ``<raw_root>/<asset>/_schema.parquet`` per raw asset.
 
     DuckDB's ``read_parquet`` fails on a glob that matches no file, so the warehouse can be built

@@ -3,7 +3,8 @@
 Incremental and idempotent: a bookkeeping table records every snapshot (request id) loaded;
 each new one is loaded in its own transaction (delete its rows, COPY them, record it), so a run
 that dies half-way leaves every snapshot either fully loaded or not at all, and a re-run loads
-only what is missing.
+only what is missing. The snapshots are read where the data dir is: a local folder, or object
+storage (``s3://...``: listed and read through fsspec).
 """
 
 import io
@@ -14,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from resources.datadir import is_remote
 from resources.postgres import PostgresWarehouse
 from resources.storage import SocialStorage
 from social_assets.parquet import SCHEMA_FILE, SCHEMAS
@@ -80,7 +82,8 @@ def postgres_raw(context: dg.AssetExecutionContext, storage: SocialStorage,
                    if p.name != SCHEMA_FILE and p.stem not in loaded]
             rows = 0
             for path in new:
-                table = pq.ParquetFile(path).read().select(SCHEMAS[asset].names)
+                source = pa.BufferReader(path.read_bytes()) if is_remote(path) else path
+                table = pq.ParquetFile(source).read().select(SCHEMAS[asset].names)
                 with conn, conn.cursor() as cur:  # one transaction per snapshot
                     cur.execute(f"delete from {schema}.{asset} where request_id = %s", (path.stem,))
                     _copy(cur, schema, asset, table)

@@ -92,10 +92,11 @@ def discard(build: Path) -> None:
 
 def published_name(settings) -> Path:
     """What a build's project record is named after: the DuckDB warehouse file, or on
-    PostgreSQL (whose warehouse is no file) ``<data dir>/postgres-warehouse``."""
+    PostgreSQL (whose warehouse is no file) ``<data dir>/postgres-warehouse`` (in the local
+    state folder when the data dir is on object storage: the build lock is a local file)."""
     if settings.dbt_target == "duckdb":
         return settings.warehouse_path
-    return settings.data_dir / "postgres-warehouse"
+    return settings.local_dir / "postgres-warehouse"
 
 
 def forget_built_by(published: Path) -> bool:

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluation, AssetCheckEvaluationTargetMaterializationData)
 
+from resources.datadir import is_remote
 from social_assets.parquet import SCHEMAS
 from social_assets.snapshots import Snapshot
 
@@ -62,7 +63,11 @@ def schema_evaluation(snap: Snapshot) -> tuple[bool, str, dict]:
     """Whether the file at ``snap.path`` has the declared schema, what differs, as metadata."""
     declared = SCHEMAS[snap.asset]
     try:
-        actual = pq.read_schema(snap.path)
+        if is_remote(snap.path):  # on object storage: read through fsspec (the footer only)
+            with snap.path.open("rb") as handle:
+                actual = pq.read_schema(handle)
+        else:
+            actual = pq.read_schema(snap.path)
     except (OSError, pa.ArrowException) as exc:
         return False, f"{snap.path.name}: cannot read the schema: {exc}", {}
     want = {f.name: f for f in declared}

@@ -3,7 +3,8 @@
 Every record in ``<data>/landing/`` is turned into its snapshots exactly as the
 materialization did (``social_assets.snapshots``), so the files come back with the same paths
 and the same rows. A record that cannot be read (a corrupt file, a result layout this version
-does not know) is reported and skipped; the others are still rebuilt.
+does not know) is reported and skipped; the others are still rebuilt. The data dir may be on
+object storage (``s3://...``): the archive is listed and read, and the files written, there.
 """
 
 from __future__ import annotations

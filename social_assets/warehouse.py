@@ -15,6 +15,10 @@ Builds are incremental (``dbt/macros/incremental.sql``): the build file starts a
 published warehouse, and dbt takes in only the snapshots staged since each model last built.
 ``full_refresh`` (the ``warehouse_full_refresh_job``, or ``dbt build --full-refresh``) starts
 from an empty file and rebuilds every model from all snapshots; both give the same marts.
+
+With the data dir on object storage (``SOCIAL_DATA_DIR=s3://bucket/prefix``) dbt-duckdb reads
+the raw Parquet there through fsspec (the profile's ``filesystems``, from ``dbt_vars()``); the
+warehouse file, the build and dbt's target folder stay in the local state folder.
 """
 
 import json

@@ -43,6 +43,10 @@ def _no_stale_defs_state_storage():
 # `pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=0`.
 SLOWEST_GROUPS = {
     "tests/ui": 260,
+    "tests/client/test_rate_limit_processes.py": 110,
+    "tests/objectstore/test_store_outage.py": 55,
+    "tests/objectstore/test_collect_s3.py": 45,
+    "tests/dagster/test_pool_three_backfills.py": 40,
     "tests/warehouse/test_incremental_build.py": 85,
     "tests/faults/test_odd_text.py": 76,
     "tests/dbt/test_incremental.py": 60,

@@ -12,8 +12,10 @@
    (within the run's credit budget).
 2. Submit, then record the ``request_id`` in the journal and the ledger before the first poll
    (``resources.lookups.journal``: the ledger write is retried, the journal reconciled).
-3. Wait for the final answer (``resources.lookups.waiting``: polls with back-off, or a
-   delivered callback confirmed by a poll, with polls as a slow backstop).
+3. Wait for the final answer (``resources.lookups.waiting``: the first polls when the job is
+   likely done, learnt from the jobs before it (``resources.lookups.latency``, kept in the
+   ledger's database), then back-off; or a delivered callback, confirmed by a poll unless
+   ``trust_callbacks``, with polls as a slow backstop).
 4. Archive the answer's exact bytes in ``landing/`` and mark the row landed, before anything
    parses it. A 404 on poll (the request expired) resubmits once; a ``failed`` job is a
    ``LookupFailed`` naming the target and the API's reason.
@@ -31,8 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from resources.lookups.journal import RequestJournal, record_submitted
+from resources.lookups.latency import LatencyModel, Observation, lookup_kind
 from resources.lookups.landing import Landed, land, landing_path, read_landed
 from resources.lookups.ledger import Entry, RequestLedger
+from resources.lookups.ledger.latencies import LatencyLog
 from resources.lookups.ledger.ledger import DONE
 from resources.lookups.waiting import wait_for_answer
 from resources.nyne import LookupFailed, LookupRequest, NyneClient, RequestNotFound, charged_credits
@@ -70,6 +74,9 @@ class DurableLookups:
     reuse_since: Optional[datetime] = None  # a result done since then satisfies this run
     journal: Optional[RequestJournal] = None  # every request id, reconciled before any claim
     ledger_write_deadline_s: float = 120.0  # how long recording a request id is retried
+    latency: Optional[LatencyModel] = None  # when to poll: learnt from the jobs polled
+    latency_log: Optional[LatencyLog] = None  # where each job's latency is kept for later runs
+    trust_callbacks: bool = False  # a delivery's body is the answer, without a confirming poll
 
     def __post_init__(self) -> None:
         if self.journal is not None:
@@ -106,7 +113,8 @@ class DurableLookups:
             if action == "submit":
                 entry = await self._submit(entry, target, request)
             try:
-                landed = await self._wait_and_land(entry, target, request)
+                landed = await self._wait_and_land(entry, target, request,
+                                                   fresh=action == "submit")
             except RequestNotFound as exc:
                 self.ledger.expired(entry.id, str(exc))
                 if resubmitted:
@@ -130,6 +138,16 @@ class DurableLookups:
     def done(self, fetched: Fetched) -> None:
         self.ledger.done(fetched.entry.id)
 
+    def _observed(self, observation: Observation) -> None:
+        if self.latency is not None:
+            self.latency.observe(observation)
+        if self.latency_log is not None:
+            try:
+                self.latency_log.record(observation)
+            except Exception as exc:  # noqa: BLE001 - a lost sample must not fail a paid lookup
+                logger.warning("latency of a %s job not recorded (%s)", observation.kind,
+                               type(exc).__name__)
+
     async def _submit(self, entry: Entry, target: str, request: LookupRequest) -> Entry:
         if self.callback_url:
             request = replace(request, callback_url=self.callback_url)
@@ -144,13 +162,21 @@ class DurableLookups:
                                deadline_s=self.ledger_write_deadline_s)
         return self.ledger.get(entry.id)
 
-    async def _wait_and_land(self, entry: Entry, target: str, request: LookupRequest) -> Landed:
+    async def _wait_and_land(self, entry: Entry, target: str, request: LookupRequest, *,
+                             fresh: bool) -> Landed:
+        """``fresh``: submitted just now, so the wait's timing is the job's latency (a resumed
+        request may have ended long ago: it teaches nothing, and is polled on the client's fixed
+        schedule)."""
         request_id = entry.request_id
         assert request_id, "a submitted ledger row has a request id"
+        kind = lookup_kind(request.platform, request.interaction_type)
+        schedule = self.latency.schedule(kind) if fresh and self.latency is not None else ()
+        observe = (lambda lo, hi: self._observed(Observation(kind, lo, hi))) if fresh else None
         try:
             body, via = await wait_for_answer(
                 self.client, request_id, request, inbox=self.inbox,
-                backstop_poll_s=self.backstop_poll_s, inbox_check_s=self.inbox_check_s)
+                backstop_poll_s=self.backstop_poll_s, inbox_check_s=self.inbox_check_s,
+                schedule=schedule, observe=observe, trust_callbacks=self.trust_callbacks)
         except LookupFailed as exc:
             self.ledger.failed(entry.id, exc.reason)
             raise LookupFailed(request_id, f"{exc.reason} (target {target})",

@@ -7,7 +7,9 @@ it (``social_assets.snapshots``, through ``resources.nyne.parse_answer``), so ``
 this folder with no API call, and a result whose shape the parser does not know yet is kept,
 paid once, until a parser that knows it turns it into rows.
 
-Writes are atomic (temporary name, then rename) and first-wins: a request id lands once.
+Writes are atomic (temporary name, then rename; on object storage one upload of the final key,
+which appears whole or not at all, and no temporary key a reader's ``*.json.gz`` could match)
+and first-wins: a request id lands once.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
+from resources.datadir import DataPath, is_remote, put_bytes
 from resources.nyne import JobStatus, parse_answer
 
 FORMAT = "social-graph/landing@1"
@@ -51,24 +53,27 @@ class Landed:
                 "via": self.via, "body": self.body}
 
 
-def landing_dir(data_root: Path) -> Path:
+def landing_dir(data_root: DataPath) -> DataPath:
     return data_root / "landing"
 
 
-def landing_path(landing: Path, request_id: str) -> Path:
+def landing_path(landing: DataPath, request_id: str) -> DataPath:
     """Where ``request_id`` lands; the id must be a plain name (it comes from the API)."""
     if not _SAFE_ID.match(request_id) or ".." in request_id:
         raise ValueError(f"request id {request_id!r} is not safe as a file name")
     return landing / f"{request_id}.json.gz"
 
 
-def land(landing: Path, record: Landed) -> Path:
+def land(landing: DataPath, record: Landed) -> DataPath:
     """Archive ``record`` unless its request already landed (first wins); returns the path."""
     path = landing_path(landing, record.request_id)
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if is_remote(path):  # one upload: a race of two runs leaves one whole record, as locally
+        put_bytes(path, gzip.compress(data, mtime=0))
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with open(tmp, "wb") as f:
@@ -81,7 +86,7 @@ def land(landing: Path, record: Landed) -> Path:
     return path
 
 
-def read_landed(path: Path) -> Landed:
+def read_landed(path: DataPath) -> Landed:
     """One archived record; ``ValueError`` naming the file if it is not one."""
     try:
         doc = json.loads(gzip.decompress(path.read_bytes()))
@@ -94,7 +99,7 @@ def read_landed(path: Path) -> Landed:
         raise ValueError(f"{path} is not a landing record: {exc}") from exc
 
 
-def iter_landed(landing: Path) -> Iterator[Path]:
+def iter_landed(landing: DataPath) -> Iterator[DataPath]:
     """Every record file of the archive, in name order."""
     if landing.is_dir():
         yield from sorted(p for p in landing.glob("*.json.gz") if not p.name.startswith("."))

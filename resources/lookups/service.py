@@ -7,8 +7,9 @@
 
 Every key's lookup goes through ``DurableLookups`` (ledger, journal, landing archive,
 callbacks: paid once, never lost), at most ``max_in_flight`` at once, all on one client whose
-limiter keeps them under the API's rate limits. One failing key never stops the others: its
-result carries the (redacted) error.
+limiter keeps them under the API's rate limits, together with every other run of the account
+(the limiter's store: ``nyne.rate_limit_url``, default the ledger's database). One failing key
+never stops the others: its result carries the (redacted) error.
 
 The lookups run on their own event loop in a worker thread, and ``collect`` hands their
 results to the caller's thread as they land: Dagster stores each event the caller yields in
@@ -25,15 +26,15 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Optional, TypeVar
 
 from resources.lookups.fetch import DurableLookups, Fetched
-from resources.lookups.journal import JOURNAL_FILE, RequestJournal
+from resources.lookups.journal import RequestJournal
 from resources.lookups.landing import Landed, landing_dir
 from resources.nyne import LookupRequest, NyneClient
 
 if TYPE_CHECKING:
+    from resources.datadir import DataPath
     from resources.lookups.ledger.resource import LedgerResource
     from resources.nyne_api import NyneApi
 
@@ -107,8 +108,8 @@ class LookupService:
             yield from worker.outcomes(len(requests))
 
 
-def open_lookups(api: "NyneApi", ledger: "LedgerResource", data_root: Path, *, run_id: str,
-                 reuse_since: Optional[datetime] = None) -> LookupService:
+def open_lookups(api: "NyneApi", ledger: "LedgerResource", data_root: "DataPath", *,
+                 run_id: str, reuse_since: Optional[datetime] = None) -> LookupService:
     """The service for one run, from the resources' settings (read now: run time)."""
     book = ledger.open(data_root)
     callback_url = api.callback_url()
@@ -117,13 +118,30 @@ def open_lookups(api: "NyneApi", ledger: "LedgerResource", data_root: Path, *, r
         from resources.callbacks.inbox import CallbackInbox
 
         inbox = CallbackInbox(book.url)
-    client = api.client()
+    # Every run of the account takes its request slots from one shared store (default: the
+    # ledger's database); checked now, so a wrong URL fails the run before any lookup.
+    client = api.client(ledger_url=book.url)
+    client.limiter.store.check()
     lookups = DurableLookups(
         client, book, landing_dir(data_root), run_id, credit_budget=api.credit_budget(),
         budget_setting=api.credit_budget_setting(), inbox=inbox, callback_url=callback_url,
         backstop_poll_s=api.callback_backstop_poll_s, reuse_since=reuse_since,
-        journal=RequestJournal(data_root / JOURNAL_FILE))
+        journal=RequestJournal.of(data_root), inbox_check_s=api.inbox_check_s,
+        claim_wait_s=api.claim_wait_s, trust_callbacks=api.trust_callbacks,
+        **_latency(api, book.url))
     return LookupService(client, lookups, max_in_flight=api.max_concurrent_lookups)
+
+
+def _latency(api: "NyneApi", ledger_url: str) -> dict[str, Any]:
+    """The poll schedule's model, primed with the history in the ledger's database (none
+    when ``learn_poll_schedule`` is off: the client's fixed back-off only)."""
+    if not api.learn_poll_schedule:
+        return {}
+    from resources.lookups.latency import LatencyModel
+    from resources.lookups.ledger.latencies import LatencyLog
+
+    log = LatencyLog(ledger_url)
+    return {"latency": LatencyModel(log.recent()), "latency_log": log}
 
 
 class _Worker:

@@ -9,7 +9,9 @@ for its result is ``resources.lookups``'s job, on top of this client.
 
 Modules: ``client`` (HTTP calls), ``models`` (frozen dataclasses), ``parsing``/``entries``
 (tolerant JSON parsing, ``parse_answer`` of an archived answer), ``errors``, ``retry`` (every
-retry decision), ``limiter`` (the shared rate limiter), ``settings``, ``credentials``.
+retry decision), ``limiter`` (the shared rate limiter), ``ratelimit`` (where its windows live:
+in the limiter, Redis or the ledger's database, one budget per API account), ``settings``,
+``credentials``.
 """
 
 from .answers import charged_credits, parse_answer

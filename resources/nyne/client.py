@@ -3,7 +3,9 @@
 ``NyneClient`` is the only code that knows URLs, auth headers and status codes. Use it as
 ``async with NyneClient(...) as client:`` inside the coroutine that uses it; it owns an
 ``httpx.AsyncClient`` unless one is injected. One client serves many lookups at once: they
-share its rate limiter, so polls and submits together stay within the provider's limits.
+share its rate limiter, so polls and submits together stay within the provider's limits; with
+``rate_limit_url`` naming a shared store (Redis, PostgreSQL, SQLite), every client of the
+account in every process takes its slots from the same budget.
 Waiting for a job, and paying for it once, is ``resources.lookups``'s job.
 
 Cost (from the provider's documentation): a lookup costs 3 credits if its result is
@@ -20,6 +22,7 @@ import httpx
 from .credentials import Credentials
 from .errors import ProviderError, UnknownResultShape, error_from_response
 from .limiter import RateLimiter
+from .ratelimit import LOCAL, account_key, open_store
 from .models import JobStatus, LookupRequest, Submission, Usage
 from .parsing import parse_job, parse_usage
 from .retry import Reply, RetryPolicy, send_with_retries
@@ -45,13 +48,21 @@ class NyneClient:
         limiter: Optional[RateLimiter] = None,
         http: Optional[httpx.AsyncClient] = None,
         redact_also: tuple[str, ...] = (),
+        rate_limit_url: str = LOCAL,
+        rate_limit_setting: str = "rate_limit_url",
     ) -> None:
         self._credentials = Credentials(api_key, api_secret, redact_also)
         self.base_url = base_url.rstrip("/")
         self.settings = settings
+        # Without an injected limiter: one on the store ``rate_limit_url`` names (``local``:
+        # this client alone), the account named by a hash of base URL and key. Its lease covers
+        # the request timeout on each of httpx's phases (connect, write, read, pool).
         self.limiter = limiter or RateLimiter(
-            settings.rate_limits(), safety_margin_s=settings.rate_safety_margin_s
-        )
+            settings.rate_limits(), safety_margin_s=settings.rate_safety_margin_s,
+            store=open_store(rate_limit_url, rate_limit_setting),
+            account=account_key(self.base_url, api_key),
+            lease_s=4 * settings.request_timeout_s + 30.0,
+        )  # fmt: skip
         self._policy = RetryPolicy(
             max_retries=settings.max_retries,
             base_s=settings.retry_base_s,

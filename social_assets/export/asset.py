@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from resources.datadir import DataPath, is_remote
 from resources.storage import SocialStorage
 from social_assets.export.connection import connect_warehouse
 from social_assets.export.files import write_gexf, write_graphml
@@ -19,9 +20,10 @@ EXPORTS_URL_ENV = "SOCIAL_EXPORTS_URL"
 """Where ``<data>/exports/`` is served over HTTP, if anywhere (``social-graph dev`` serves it)."""
 
 
-def export_paths(data_dir: Path) -> dict[str, Path]:
-    """``<data_dir>/exports/social_graph.{graphml,gexf,png}``."""
-    folder = Path(data_dir) / "exports"
+def export_paths(data_dir: DataPath) -> dict[str, DataPath]:
+    """``<data_dir>/exports/social_graph.{graphml,gexf,png}`` (on object storage with a URL
+    data dir)."""
+    folder = (data_dir if is_remote(data_dir) else Path(data_dir)) / "exports"
     return {kind: folder / f"{EXPORT_NAME}.{kind}" for kind in ("graphml", "gexf", "png")}
 
 
@@ -70,7 +72,7 @@ def social_graph_export(context: dg.AssetExecutionContext,
     })
 
 
-def picture_markdown(png: Path) -> str:
+def picture_markdown(png: DataPath) -> str:
     """The picture for the asset page: linked under ``$SOCIAL_EXPORTS_URL`` when the exports
     are served there (short markdown, which the UI shows inline), else embedded as base64
     (which the UI shows behind "Show Markdown"). The link carries a digest of the file, so a

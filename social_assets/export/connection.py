@@ -3,7 +3,9 @@
 Which warehouse, and where, is ``resources.settings.Settings``:
 
 - ``duckdb``: the file ``settings.warehouse_path``; schema ``main``. Read-only, so it never takes DuckDB's single writer lock, but it cannot open while
-  a writer (a dbt build) holds the file: the asset shares the ``warehouse`` pool with dbt.
+  a writer (a dbt build) holds the file: the asset shares the ``warehouse`` pool with dbt. A
+  data dir on object storage is registered as the connection's fsspec filesystem, so
+  ``read_parquet('s3://.../raw/...')`` reads the raw snapshots too.
 - ``postgres``: ``SOCIAL_PG_HOST/PORT/USER/PASSWORD/DB`` (through ``resources.postgres``, the
   same settings the dbt profile reads), schema ``$SOCIAL_PG_SCHEMA`` (default ``analytics``),
   in a read-only session.
@@ -14,6 +16,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from resources.datadir import register_with_duckdb
 from resources.settings import DBT_TARGETS, Settings
 
 DEFAULT_PG_SCHEMA = "analytics"
@@ -40,6 +43,7 @@ def connect_warehouse(settings: Settings) -> Iterator:
         if not path.is_file():
             raise WarehouseNotFound(path)
         conn = duckdb.connect(str(path), read_only=True)
+        register_with_duckdb(conn, settings.data_dir)  # raw files on a store, if a query wants
     elif target == "postgres":
         from resources.postgres import PostgresWarehouse
 

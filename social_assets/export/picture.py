@@ -11,6 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from resources.datadir import DataPath, is_remote
 from social_assets.export.files import atomic_path
 
 LAYOUT_SEED = 7
@@ -141,8 +142,8 @@ def _render(graph: nx.MultiDiGraph, top_n: int, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def draw_png(graph: nx.MultiDiGraph, path: Path, top_n: int = 150, *,
-             max_bytes: int = MAX_BYTES) -> Path:
+def draw_png(graph: nx.MultiDiGraph, path: DataPath, top_n: int = 150, *,
+             max_bytes: int = MAX_BYTES) -> DataPath:
     """A picture of the ``top_n`` most central accounts of ``graph`` at ``path`` (atomic).
 
     Nodes sized by PageRank, coloured by community, shaped by platform; the top 15 labelled;
@@ -156,4 +157,4 @@ def draw_png(graph: nx.MultiDiGraph, path: Path, top_n: int = 150, *,
         png = _render(graph, top_n, dpi)
     with atomic_path(path) as tmp:
         tmp.write_bytes(png)
-    return Path(path)
+    return path if is_remote(path) else Path(path)

@@ -77,11 +77,12 @@ class Summary:
 
 def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetList,
             *, refresh: bool = False, say: Callable[[str], None] = print,
-            targets_path: Path | None = None) -> Summary:
+            targets_path: Path | None = None, resources: dict | None = None) -> Summary:
     """Register, plan and run; returns the summary (``failures`` names each failed target).
 
     ``targets_path`` is the file ``targets`` was read from: the runs' ``target_list`` resource
     reads it (what each account collects), as the sensor's runs read ``$SOCIAL_TARGETS_FILE``.
+    ``resources`` is the runs' resource config (``social_graph.cli.run_config``).
     """
     summary = Summary(targets=targets)
     # A result another collection lands from now on satisfies this one (two collects started
@@ -108,9 +109,11 @@ def collect(defs: dg.Definitions, instance: dg.DagsterInstance, targets: TargetL
     batches = contiguous_batches(summary.planned, order)
     say(f"collecting {len(summary.planned)} target(s) in {len(batches)} run(s)")
     with _progress(len(summary.planned), say):
-        run_config = dict(QUIET)
+        run_config = {**QUIET, "resources": dict(resources or {})}
         if targets_path is not None:
-            run_config["resources"] = {"target_list": {"config": {"path": str(targets_path)}}}
+            run_config["resources"]["target_list"] = {"config": {
+                **run_config["resources"].get("target_list", {}).get("config", {}),
+                "path": str(targets_path)}}
         for batch in batches:
             _run_batch(defs, instance, batch, summary, run_config, run_tags, say)
     return summary

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    out = settings.data_dir / DOCS_DIR
+    out = settings.local_dir / DOCS_DIR  # the data dir, unless it is on object storage
     out.mkdir(parents=True, exist_ok=True)
     try:
         code = generate(settings, out)

@@ -29,7 +29,19 @@ def main(argv: list[str] | None = None) -> int:
                      help="take a new snapshot of every target, not only the missing ones")
     col.add_argument("--no-warehouse", dest="warehouse", action="store_false",
                      help="do not rebuild the warehouse (dbt) after collecting")
-    _simulator_options(col)
+    col.add_argument("--with-simulator", action="store_true",
+                     help="start the local simulator and point the API client at it")
+    col.add_argument("--time-scale", "--sim-time-scale", dest="time_scale", type=float,
+                     default=1.0, help="run the clock this many times the provider's: the "
+                     "embedded simulator's durations and the client's rate windows, polls, "
+                     "back-offs, timeouts and margins alike (0.01: an hour in 36 s)")
+    col.add_argument("--config", dest="config_file", metavar="FILE",
+                     help="resource config of the runs, as in the launchpad "
+                     "(resources: {nyne: {config: {...}}})")
+    col.add_argument("--set", dest="assignments", action="append", default=[],
+                     metavar="RESOURCE.FIELD=VALUE",
+                     help="one resource setting (repeatable; wins over --config), e.g. "
+                     "nyne.max_concurrent_lookups=4")
 
     dev = sub.add_parser("dev", help="the Dagster UI, with the simulator running")
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
@@ -98,8 +110,11 @@ def _collect(args: argparse.Namespace) -> int:
     from resources.target_list import resolve_targets_path
     from social_assets.targets import TargetListError, read_target_file
 
-    try:
-        Settings.resolve()  # a bad data dir or dbt target: said now, before any run
+    from resources.datadir import check_reachable
+    from resources.settings import DATA_DIR_ENV
+
+    try:  # a bad data dir (or its store unreachable) or dbt target: said now, before any run
+        check_reachable(Settings.resolve().data_dir, f"${DATA_DIR_ENV}")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -110,19 +125,29 @@ def _collect(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     home = ensure_dagster_home()
-    with _embedded_simulator(args.with_simulator, args.sim_time_scale) as sim:
+    _plan_partitions_as_subsets()
+    from social_graph.cli.run_config import RunConfigError, resource_config
+    from social_graph.definitions import defs
+
+    try:
+        resources = resource_config(defs.resources, time_scale=args.time_scale,
+                                    config_file=args.config_file,
+                                    assignments=args.assignments)
+    except RunConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with _embedded_simulator(args.with_simulator, args.time_scale) as sim:
         missing = [v for v in ("NYNE_API_KEY", "NYNE_API_SECRET") if not os.environ.get(v)]
         if missing:
             print(f"error: {' and '.join(missing)} not set (or use --with-simulator)",
                   file=sys.stderr)
             return 2
-        from social_graph.definitions import defs
 
         with open_instance() as instance:
             print(f"target list: {path.resolve()}", flush=True)
             say = lambda line: print(line, flush=True)  # noqa: E731
             summary = collect(defs, instance, targets, refresh=args.refresh, say=say,
-                              targets_path=path.resolve())
+                              targets_path=path.resolve(), resources=resources)
             if args.warehouse and (summary.planned or not _warehouse_built(instance)):
                 build_warehouse(defs, instance, summary, say=say)
         if sim is not None:
@@ -136,19 +161,38 @@ def _collect(args: argparse.Namespace) -> int:
     return 1 if summary.failures or summary.warehouse_error else 0
 
 
+def _plan_partitions_as_subsets() -> None:
+    """A single-run backfill of N partitions is planned with one event per asset, not one per
+    asset and partition (on SQLite each stored event costs ~25 ms: 1,000 partitions of the
+    two lists were 51 s of planning before the run could start, and ``collect``'s runs no
+    API request overlaps). Dagster's own switch; the cost: a key that fails in such a run
+    shows as missing, not failed, in the partition bar (the run's failure names it, and
+    "failed and missing" still selects it)."""
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+
+
 def _rebuild(args: argparse.Namespace) -> int:
-    from resources.settings import Settings
+    from resources.datadir import check_reachable, data_path, is_remote
+    from resources.settings import DATA_DIR_ENV, Settings
     from resources.lookups.landing import landing_dir
     from social_assets.publish import forget_built_by, published_name
     from social_assets.rebuild import rebuild
 
-    settings = Settings.resolve()
-    root = settings.data_dir
-    landing = Path(args.landing) if args.landing else landing_dir(root)
+    try:
+        settings = Settings.resolve()
+        root = settings.data_dir
+        check_reachable(root, f"${DATA_DIR_ENV}")
+        landing = data_path(args.landing, "--landing") if args.landing else landing_dir(root)
+        if args.landing:
+            check_reachable(landing, "--landing")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not landing.is_dir():
         print(f"error: no landing folder at {landing}", file=sys.stderr)
         return 2
-    print(f"landing: {landing.resolve()}\nraw tables: {root / 'raw'}", flush=True)
+    shown = landing if is_remote(landing) else landing.resolve()
+    print(f"landing: {shown}\nraw tables: {root / 'raw'}", flush=True)
     report = rebuild(landing, root / "raw", say=lambda line: print(line, flush=True))
     print("\n".join(report.lines()))
     if forget_built_by(published_name(settings)):  # staged once: rewritten files need a full one
@@ -171,12 +215,7 @@ def _dev(args: argparse.Namespace) -> int:
 
     home = ensure_dagster_home()
     os.environ.setdefault("SOCIAL_TARGETS_FILE", "targets.example.yaml")
-    # A single-run backfill of N partitions is planned with one event per asset, not one per
-    # asset and partition (on SQLite each stored event costs ~25 ms: 1,000 partitions of the
-    # two lists were 51 s of planning before the run could start). Dagster's own switch; the
-    # cost: a key that fails in such a run shows as missing, not failed, in the partition bar
-    # (the run's failure names it, and "failed and missing" still selects it).
-    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+    _plan_partitions_as_subsets()
     # Once, here: the code server and every run process then find a current manifest.
     if prepare_manifest():
         print("parsed the dbt project (its manifest was missing or older than its files)",
@@ -187,7 +226,8 @@ def _dev(args: argparse.Namespace) -> int:
         stack.enter_context(_embedded_simulator(args.with_simulator, args.sim_time_scale))
         if not os.environ.get(EXPORTS_URL_ENV):  # the export's picture, shown on its page
             exports = export_paths(Settings.resolve().data_dir)["png"].parent
-            os.environ[EXPORTS_URL_ENV] = stack.enter_context(serve_exports(exports))
+            if isinstance(exports, Path):  # a local folder (on object storage: embedded)
+                os.environ[EXPORTS_URL_ENV] = stack.enter_context(serve_exports(exports))
         for kind in ("sensor", "schedule"):  # on from the first tick: this is a dev instance
             subprocess.run([dagster, kind, "start", "--start-all", *workspace], check=True)
         print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}); Ctrl-C stops",

@@ -4,6 +4,10 @@
     social-graph sql -c "select * from account_metrics order by pagerank desc limit 5"
     echo "select count(*) from fct_follows;" | social-graph sql
 
+With a data dir on object storage (``s3://bucket/prefix``) the shell reads its raw files too
+(``select count(*) from read_parquet('s3://bucket/prefix/raw/followers/**/*.parquet')``), through
+the same fsspec filesystem, credentials from the environment.
+
 A DuckDB CLI of another version may not read the file (each release writes its own storage
 version); this one always can. Read-only, so it never blocks a rebuild: the build publishes a
 new file (``social_assets.publish``), and this shell keeps the version it opened until it is
@@ -28,6 +32,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None,
         stdout: TextIO | None = None) -> int:
     import duckdb
 
+    from resources.datadir import register_with_duckdb
     from resources.settings import Settings
 
     try:
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None,
               "social-graph collect)", file=sys.stderr)
         return 2
     with duckdb.connect(str(path), read_only=True) as db:
+        register_with_duckdb(db, settings.data_dir)
         if args.sql is not None:
             return _execute(db, args.sql, args.max_rows, stdout)
         interactive = stdin.isatty()

@@ -24,7 +24,7 @@ REQUEST = LookupRequest(platform="twitter", interaction_type="followers", userna
 def _one_run(sim, ledger: RequestLedger, landing, run_id: str, before, **knobs):
     """One run's fetch of REQUEST in its own event loop; ``before()`` runs just before it."""
     async def go():
-        async with nyne_for(sim).client() as client:
+        async with nyne_for(sim).client(ledger_url=ledger.url) as client:
             durable = DurableLookups(client, ledger, landing, run_id=run_id, **knobs)
             before()
             fetched = await durable.fetch("tw_janedoe", REQUEST)

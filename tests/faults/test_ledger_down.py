@@ -35,7 +35,7 @@ class DownLedger(RequestLedger):
 
 def _fetch(sim, ledger, journal, run_id, **settings):
     async def go():
-        async with nyne_for(sim).client() as client:
+        async with nyne_for(sim).client(ledger_url=ledger.url) as client:
             durable = DurableLookups(client, ledger, journal.path.parent / "landing", run_id,
                                      journal=journal, **settings)
             fetched = await durable.fetch("tw_janedoe", REQUEST)

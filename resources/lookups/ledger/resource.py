@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import dagster as dg
 from pydantic import Field
 
-from resources.settings import LEDGER_URL_ENV, Settings
+from resources.datadir import data_path
+from resources.settings import LEDGER_URL_ENV, resolve_ledger_url
 
 from .db import describe
 from .ledger import RequestLedger
+
+if TYPE_CHECKING:
+    from resources.datadir import DataPath
 
 
 class LedgerResource(dg.ConfigurableResource):
@@ -43,9 +46,10 @@ class LedgerResource(dg.ConfigurableResource):
         for name, value in super().__repr_args__():
             yield name, (describe(value) if name == "url" and value else value)
 
-    def resolved_url(self, data_root: Path) -> str:
-        return Settings.resolve(data_dir=data_root, ledger_url=self.url).ledger_url
+    def resolved_url(self, data_root: "DataPath") -> str:
+        """``url``, else ``$SOCIAL_LEDGER_URL``, else SQLite in the (local) data dir."""
+        return resolve_ledger_url(data_path(data_root, "the data dir"), self.url)
 
-    def open(self, data_root: Path) -> RequestLedger:
+    def open(self, data_root: "DataPath") -> RequestLedger:
         return RequestLedger(self.resolved_url(data_root), ttl_s=self.request_ttl_s,
                              claim_timeout_s=self.claim_timeout_s)
