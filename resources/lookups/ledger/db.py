@@ -52,6 +52,14 @@ def _create(url: str) -> sa.Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True, future=True)
+    return sqlite_engine(url)
+
+
+def sqlite_engine(url: str, *, synchronous: str = "FULL") -> sa.Engine:
+    """A new SQLite engine: WAL, a 60 s busy timeout, every transaction ``BEGIN IMMEDIATE``
+    (the write lock taken up front, so two writers queue instead of failing at their first
+    write), fsynced per ``synchronous`` (FULL for the ledger; the rate store uses NORMAL)."""
+    parsed = make_url(url)
     # A plain file path gets its folder made; a SQLite URI (``file:...?mode=ro&uri=true``)
     # names a database that must already exist, and is no folder to make.
     if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
@@ -62,7 +70,7 @@ def _create(url: str) -> sa.Engine:
     def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's documented recipe: we emit BEGIN
         cursor = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=60000"):
+        for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "busy_timeout=60000"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

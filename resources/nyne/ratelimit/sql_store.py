@@ -149,23 +149,9 @@ def _sqlite(url: str) -> sa.Engine:
         engine = _sqlite_engines.get(url)
         if engine is not None:
             return engine
-        database = sa.engine.make_url(url).database
-        if database and database != ":memory:" and "mode=" not in url:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        from resources.lookups.ledger.db import sqlite_engine
 
-        @sa.event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:
-            dbapi_conn.isolation_level = None  # SQLAlchemy's documented recipe: we emit BEGIN
-            cursor = dbapi_conn.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=60000"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _on_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+        engine = sqlite_engine(url, synchronous="NORMAL")
         _sqlite_engines[url] = engine
         return engine
 
