@@ -6,8 +6,9 @@ The path users take: a persistent SQLite instance (``open_instance`` on a fresh
 processes, each a single-run backfill of the raw account assets over four partitions, against
 one simulator over HTTP. Their clients share the rate-limit store by default (the ledger's
 SQLite file in the shared data dir). The simulator's ``hold_jobs`` is the barrier: no job ends
-until the three steps hold their pool slots, so the steps overlap by construction, and the
-lookups keep polling meanwhile, which is what the shared budget must hold to 20 a "minute".
+until the three steps hold their pool slots and their polls have made more requests than two
+"minutes" allow, so the steps overlap and the limit is met by construction: the shared budget
+must hold those polls to 20 a "minute".
 """
 
 import bisect
@@ -95,6 +96,11 @@ def test_three_backfills_hold_the_api_pool_at_once_and_stay_inside_the_limits(
 
         _wait("the three API steps to start", started, backfills)
         holding = instance.event_log_storage.get_concurrency_info(API_POOL)
+        # The jobs stay held until the three runs' polls have pressed on the shared budget
+        # (more requests than two "minutes" allow), so the limit is met by construction.
+        _wait("the polls to reach the limit", lambda: len(
+            [r for r in sim.request_log if r.path == "/person/interactions"]) > PER_MINUTE * 2,
+            backfills)
         sim.update(hold_jobs=False)
         outputs = [p.communicate(timeout=600)[0] for p in backfills]
         log = [r for r in sim.request_log if r.path == "/person/interactions"]
