@@ -37,6 +37,11 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LOCAL_PROTOCOLS = ("file", "local")
 
 
+def is_url(text: str | os.PathLike) -> bool:
+    """True for ``scheme://...`` (a URL), as opposed to a path on this machine."""
+    return bool(_URL.match(str(text)))
+
+
 def is_remote(path: DataPath) -> bool:
     """True for a path on an fsspec filesystem other than this machine's disk."""
     return not isinstance(path, Path)
@@ -50,7 +55,7 @@ def data_path(value: str | os.PathLike | UPath, source: str) -> DataPath:
     if isinstance(value, UPath):  # already checked when it was made
         return value
     text = os.fspath(value)
-    if not _URL.match(text):
+    if not is_url(text):
         return Path(text).expanduser().resolve()
     parts = urlsplit(text)
     protocol = parts.scheme.lower()

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from resources.nyne import DEFAULT_BASE_URL, ClientSettings, NyneClient, RateLimiter
 from resources.nyne.ratelimit.store import describe as describe_url
-from resources.settings import RATE_LIMIT_URL_ENV, Settings
+from resources.settings import Settings, resolve_rate_limit_url
 
 _SECRET_FIELDS = frozenset({"api_key", "api_secret", "callback_token"})
 BASE_URL_ENV = "NYNE_BASE_URL"
@@ -160,13 +160,8 @@ class NyneApi(dg.ConfigurableResource):
         """(store URL, where it came from): explicit config, else ``$SOCIAL_RATE_LIMIT_URL``
         (read now), else ``ledger_url`` (the run's ledger), else the default ledger's URL.
         Only the last case resolves the data dir's settings (the run's are given)."""
-        if self.rate_limit_url:
-            return self.rate_limit_url.strip(), "nyne.rate_limit_url"
-        env = os.environ.get(RATE_LIMIT_URL_ENV, "").strip()
-        if env:
-            return env, f"${RATE_LIMIT_URL_ENV}"
-        url = ledger_url or Settings.resolve().ledger_url
-        return url, f"the ledger's URL (the default of ${RATE_LIMIT_URL_ENV})"
+        return resolve_rate_limit_url(self.rate_limit_url,
+                                      lambda: ledger_url or Settings.resolve().ledger_url)
 
     def client(
         self, *, limiter: Optional[RateLimiter] = None, http: Optional[httpx.AsyncClient] = None,

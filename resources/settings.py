@@ -43,13 +43,12 @@ profile and the sources prefer to the environment (a dbt run by hand falls back 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from resources.datadir import DataPath, data_path, is_remote
+from resources.datadir import DataPath, data_path, is_remote, is_url
 
 DATA_DIR_ENV = "SOCIAL_DATA_DIR"
 WAREHOUSE_ENV = "SOCIAL_WAREHOUSE"
@@ -109,7 +108,7 @@ class Settings:
             callback_base_url=callback_base_url or env.get(CALLBACK_BASE_ENV) or None,
             callback_token=callback_token or env.get(CALLBACK_TOKEN_ENV) or None,
             state_dir=state,
-            rate_limit_url=(rate_limit_url or env.get(RATE_LIMIT_URL_ENV) or "").strip() or ledger,
+            rate_limit_url=resolve_rate_limit_url(rate_limit_url, lambda: ledger, env)[0],
         )
 
     def dbt_vars(self) -> dict:
@@ -158,6 +157,20 @@ def resolve_ledger_url(root: DataPath, explicit: Optional[str] = None,
     return f"sqlite:///{root / LEDGER_FILE}"
 
 
+def resolve_rate_limit_url(explicit: Optional[str], ledger_url: Callable[[], str],
+                           environ: Optional[Mapping[str, str]] = None,
+                           setting: str = "nyne.rate_limit_url") -> tuple[str, str]:
+    """(the rate-limit store's URL, where it came from): ``explicit`` (the ``setting``), else
+    ``$SOCIAL_RATE_LIMIT_URL``, else ``ledger_url()`` (called only then: the caller may have to
+    resolve the data dir for it). Blank values count as unset."""
+    env = os.environ if environ is None else environ
+    given = ((explicit, setting), (env.get(RATE_LIMIT_URL_ENV), f"${RATE_LIMIT_URL_ENV}"))
+    for value, source in given:
+        if value and value.strip():
+            return value.strip(), source
+    return ledger_url(), f"the ledger's URL (the default of ${RATE_LIMIT_URL_ENV})"
+
+
 def _local_state(root: DataPath, source: str, state: Optional[Path],
                  warehouse: Optional[Path]) -> tuple[Path, Path]:
     """The local state folder and the warehouse file for a URL data dir: each given, or the
@@ -189,7 +202,6 @@ def _path(value: str | os.PathLike) -> Path:
     return Path(value).expanduser().resolve()
 
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _local_path(explicit: Optional[str | os.PathLike], env: Mapping[str, str], variable: str,
@@ -199,7 +211,7 @@ def _local_path(explicit: Optional[str | os.PathLike], env: Mapping[str, str], v
     value = explicit or env.get(variable)
     if not value:
         return None
-    if _URL.match(str(value)):
+    if is_url(value):
         source = what if explicit else f"${variable}"
         raise ValueError(f"{source} is {str(value)!r}: a URL, and it must be a local path "
                          f"(it cannot live on object storage); give a path on this machine")

@@ -33,6 +33,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 DEFAULT_QUANTILES = (0.98, 0.998, 0.9998)
+MAX_SAMPLES = 400  # the newest intervals per kind a fit uses (and a run reads from the ledger)
 _GRID = 64  # grid steps over (0, longest hi]: the estimate's resolution
 _ITERATIONS = 300
 _TOLERANCE = 1e-7
@@ -65,7 +66,7 @@ class LatencyModel:
 
     def __init__(self, observations: Iterable[Observation] = (), *,
                  quantiles: tuple[float, ...] = DEFAULT_QUANTILES, min_samples: int = 20,
-                 max_samples: int = 400, refit_share: float = 0.05) -> None:
+                 max_samples: int = MAX_SAMPLES, refit_share: float = 0.05) -> None:
         if not quantiles or any(not 0 < q < 1 for q in quantiles) or \
                 list(quantiles) != sorted(quantiles):
             raise ValueError(f"quantiles must rise strictly inside (0, 1), got {quantiles!r}")

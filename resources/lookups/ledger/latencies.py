@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from resources.lookups.latency import Observation
+from resources.lookups.latency import MAX_SAMPLES, Observation
 
 from .db import engine_for, ensure_tables
 
@@ -42,7 +42,7 @@ class LatencyLog:
                 kind=observation.kind[:64], lo_s=observation.lo_s, hi_s=observation.hi_s,
                 observed_at=datetime.now(timezone.utc)))
 
-    def recent(self, per_kind: int = 400) -> list[Observation]:
+    def recent(self, per_kind: int = MAX_SAMPLES) -> list[Observation]:
         """The newest ``per_kind`` rows of every kind, oldest first."""
         with self._engine.begin() as conn:
             kinds = list(conn.execute(sa.select(latencies.c.kind).distinct()).scalars())
