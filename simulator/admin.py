@@ -86,7 +86,7 @@ def accounts(sim: Simulation, request: Request) -> Reply:
         return envelope.error(400, "invalid_request", "limit must be an integer", time.time())
     world, current = sim.world, sim.config.epoch
     rows = []
-    for account in world.accounts(platform):
+    for account in world.accounts(platform, current):
         followers, following = world.counts(account, current)
         rows.append({"username": account.username, "display_name": account.display_name,
                      "profile_url": account.profile_url, "followers_count": followers,

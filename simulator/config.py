@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.renames import check_entries
+
 ENTRY_SHAPES = ("flat", "actor")
 COMPOUND_SHAPES = ("tagged", "split", "untagged")  # untagged: a shape no client can split
 RESULTS_KEYS = ("interactions", "results")
@@ -112,6 +114,12 @@ class SimulatorConfig:
     world_size: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WORLD_SIZE))
     epoch: int = 0
     churn: float = 0.05
+    # "platform:username" -> p: that account's incoming follow edges persist and flip with
+    # probability p per epoch instead of following `churn` (world.py, "persistent churn").
+    churn_rates: dict[str, float] = field(default_factory=dict)
+    # Handle changes: [{"platform", "from", "to", "epoch"}, ...]; from that epoch on the account
+    # (same id) answers only under `to` (renames.py). Checked against the world by Simulation.
+    renames: tuple[dict[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         self.disabled_keys = frozenset(self.disabled_keys)
@@ -120,6 +128,8 @@ class SimulatorConfig:
         if self.callback_allowlist is not None:
             self.callback_allowlist = tuple(self.callback_allowlist)
         self.world_size = {**DEFAULT_WORLD_SIZE, **self.world_size}
+        self.churn_rates = _churn_rates(self.churn_rates)
+        self.renames = check_entries(self.renames, PLATFORMS)
         self._validate()
 
     def scaled(self, seconds: float) -> float:
@@ -173,6 +183,25 @@ class SimulatorConfig:
         unknown = set(self.world_size) - set(PLATFORMS)
         if unknown or any(n < MIN_WORLD_SIZE for n in self.world_size.values()):
             raise ValueError(f"world_size maps {PLATFORMS} to at least {MIN_WORLD_SIZE} accounts")
+
+
+def _churn_rates(rates: Any) -> dict[str, float]:
+    """`churn_rates` checked and normalised: lower-case "platform:username" -> float p."""
+    if not isinstance(rates, dict):
+        raise ValueError("churn_rates must map 'platform:username' to a probability")
+    out: dict[str, float] = {}
+    for key, p in rates.items():
+        platform, sep, username = str(key).partition(":")
+        if not isinstance(key, str) or not sep or not username.strip().lstrip("@"):
+            raise ValueError(f"churn_rates entry {key!r}: key must be 'platform:username'")
+        if platform not in PLATFORMS:
+            raise ValueError(f"churn_rates entry {key!r}: unknown platform {platform!r} "
+                             f"(one of {', '.join(PLATFORMS)})")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"churn_rates entry {key!r}: probability must be between 0 and 1; "
+                             f"got {p!r}")
+        out[f"{platform}:{username.strip().lstrip('@').lower()}"] = float(p)
+    return out
 
 
 def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:

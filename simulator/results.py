@@ -1,6 +1,8 @@
 """A finished job's result: run the lookup against the world and shape it as configured.
 
 Contract:
+- Every account is shown under its handle at the job's epoch (the `renames` knob); an old
+  handle is unknown from the rename's epoch on.
 - An account missing from the world fails the job: "Profile not found: @<user> on <platform>";
   an unknown tweet id fails a replies job: "Tweet not found: <id>".
 - Lists are cut to `max_results` keeping the most recent first; for `followers,following`
@@ -54,13 +56,13 @@ def run_lookup(world: World, spec: LookupSpec, epoch: int,
         post = world.post(spec.tweet_id or "")
         if post is None:
             raise LookupFailed(f"Tweet not found: {spec.tweet_id}")
-        author = post.author
+        author = world.as_of(post.author, epoch)
         replies = world.replies(post.tweet_id)
-        lists = {"replies": [(a, {"reply_text": text, "reply_date": date})
+        lists = {"replies": [(world.as_of(a, epoch), {"reply_text": text, "reply_date": date})
                              for a, text, date in replies[:spec.max_results]]}
         available = len(replies)
     else:
-        author = world.account(spec.platform, spec.username or "")
+        author = world.account(spec.platform, spec.username or "", epoch)
         if author is None:
             raise LookupFailed(f"Profile not found: @{spec.username} on {spec.platform}")
         lists, available = {}, 0

@@ -19,7 +19,8 @@ from simulator.ratelimit import RateLimiter
 from simulator.scheduler import Scheduler
 from simulator.world import World
 
-# Knobs whose change means a different world (the epoch and churn only select a snapshot).
+# Knobs whose change means a different world (the epoch, churn and churn_rates only select a
+# snapshot).
 WORLD_KNOBS = {"world_seed", "world_size"}
 
 
@@ -39,7 +40,9 @@ class Simulation:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.scheduler = Scheduler()
-        self.world = World(config.world_seed, config.world_size, config.churn)
+        self.world = World(config.world_seed, config.world_size, config.churn,
+                           config.churn_rates)
+        self.world.set_renames(config.renames)  # ValueError names an entry the world refuses
         self.ledger = Ledger(config)
         self.limiter = RateLimiter(config)
         self.faults = FaultPlan(config)
@@ -60,13 +63,19 @@ class Simulation:
     def update(self, **changes: Any) -> None:
         """Apply knob changes live, all or none (ValueError names a bad one)."""
         candidate = self.config.with_changes(**changes)
+        if "renames" in changes or WORLD_KNOBS & changes.keys():
+            # Checked against the world they will apply to before anything changes.
+            World(candidate.world_seed, candidate.world_size, renames=candidate.renames)
         with self._lock:
             for name in changes:
                 setattr(self.config, name, getattr(candidate, name))
             if WORLD_KNOBS & changes.keys():
                 self.world = World(self.config.world_seed, self.config.world_size,
-                                   self.config.churn)
+                                   self.config.churn, self.config.churn_rates)
             self.world.churn = self.config.churn
+            self.world.churn_rates = dict(self.config.churn_rates)
+            if "renames" in changes or WORLD_KNOBS & changes.keys():
+                self.world.set_renames(self.config.renames)
         if "hold_jobs" in changes and not self.config.hold_jobs:
             self.jobs.end_due(time.time())
 

@@ -7,6 +7,10 @@ Contract:
   so B is in followers(A) exactly when A is in following(B), at every epoch.
 - At epoch e each base edge is absent with probability `churn` (a hash of the edge and e),
   and about `churn * |base edges|` new edges appear; isolated notables never gain any.
+- An account named in `churn_rates` ("platform:username" -> p) is the exception: the edges
+  into it persist and flip with probability p per epoch (persistent.py), so its changes
+  accumulate with the time between two snapshots.
+- `renames` (renames.py) change an account's handle from an epoch on, never its id or edges.
 - Lists come most recent follow first (base edges are ordered by a hash standing in for the
   follow date; an epoch's new edges are newer than every base edge).
 """
@@ -16,14 +20,17 @@ from __future__ import annotations
 import random
 import threading
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any, Sequence
 
 from simulator.accounts import Account, h64, make_account
 from simulator.config import DEFAULT_WORLD_SIZE
 from simulator.notables import BY_PLATFORM, Notable
+from simulator.persistent import PersistentChurn
 from simulator.posts import Post, Posts
+from simulator.renames import Handles
 
 
 @dataclass(frozen=True)
@@ -51,21 +58,25 @@ class PlatformWorld:
         weights = [rng.paretovariate(1.1) for _ in self._ordinary]
         self._cum_weights = list(accumulate(weights))
         self.base_edges = self._base_edges(rng, notables)
-        self._graphs: dict[tuple[int, float], Graph] = {}
+        self._graphs: dict[tuple, Graph] = {}
+        self._persistent = PersistentChurn(seed, platform, self.base_edges, self._ordinary)
         self._posts: Posts | None = None
         self._lock = threading.Lock()
 
     def account(self, username: str) -> Account | None:
         return self.by_username.get(username.lower())
 
-    def graph(self, epoch: int, churn: float) -> Graph:
-        """The follow graph at `epoch` (cached: building one takes a fraction of a second)."""
+    def graph(self, epoch: int, churn: float,
+              rates: tuple[tuple[str, float], ...] = ()) -> Graph:
+        """The follow graph at `epoch` (cached: building one takes a fraction of a second).
+
+        `rates`: (username, p) of this platform's accounts under persistent churn."""
         with self._lock:
-            key = (epoch, churn)
+            key = (epoch, churn, rates)
             if key not in self._graphs:
                 if len(self._graphs) >= 4:
                     self._graphs.pop(next(iter(self._graphs)))
-                self._graphs[key] = self._build_graph(epoch, churn)
+                self._graphs[key] = self._build_graph(epoch, churn, rates)
             return self._graphs[key]
 
     def posts(self) -> Posts:
@@ -82,7 +93,8 @@ class PlatformWorld:
             followers[b].append(a)
         return followers
 
-    def _build_graph(self, epoch: int, churn: float) -> Graph:
+    def _build_graph(self, epoch: int, churn: float,
+                     rates: tuple[tuple[str, float], ...]) -> Graph:
         threshold = int(churn * 2**64)
         keyed = [(key, a, b) for (a, b), key in self.base_edges.items()
                  if h64(self.seed, self.platform, a, b, "epoch", epoch) >= threshold]
@@ -94,6 +106,10 @@ class PlatformWorld:
             if a != b and (a, b) not in self.base_edges and (a, b) not in present:
                 present.add((a, b))
                 keyed.append((2**64 + h64(self.seed, a, b, epoch), a, b))
+        if rates:
+            named = {account.idx: p for account, p in
+                     ((self.account(username), p) for username, p in rates) if account}
+            keyed = self._persistent.apply(keyed, epoch, named)
         keyed.sort(reverse=True)
         followers: list[list[int]] = [[] for _ in self.accounts]
         following: list[list[int]] = [[] for _ in self.accounts]
@@ -141,19 +157,41 @@ class World:
     """Every platform of one world, built lazily per platform (well under a second each)."""
 
     def __init__(self, seed: int = 42, sizes: dict[str, int] | None = None,
-                 churn: float = 0.05) -> None:
+                 churn: float = 0.05, churn_rates: dict[str, float] | None = None,
+                 renames: Sequence[dict[str, Any]] = ()) -> None:
         self.seed = seed
         self.sizes = {**DEFAULT_WORLD_SIZE, **(sizes or {})}
         self.churn = churn
+        # "platform:username" -> p, validated by SimulatorConfig (lower-case user names).
+        self.churn_rates = dict(churn_rates or {})
+        self.handles = Handles((), lambda platform: [])
+        self.set_renames(renames)
+
+    def set_renames(self, renames: Sequence[dict[str, Any]]) -> None:
+        """Apply `renames` (entries as SimulatorConfig normalised them); ValueError names an
+        entry whose `from` nobody holds or whose `to` is taken, and leaves the world as it was."""
+        self.handles = Handles(renames, lambda platform: [
+            a.username for a in self.platform(platform).accounts])
 
     def platform(self, platform: str) -> PlatformWorld:
         return platform_world(self.seed, platform, self.sizes[platform])
 
-    def account(self, platform: str, username: str) -> Account | None:
-        return self.platform(platform).account(username)
+    def account(self, platform: str, username: str, epoch: int = 0) -> Account | None:
+        """The account answering to `username` at `epoch` (renames applied), or None."""
+        world = self.platform(platform)
+        original = world.account(username)
+        idx = self.handles.index(platform, username.lower(), epoch,
+                                 original.idx if original else None)
+        return None if idx is None else self.as_of(world.accounts[idx], epoch)
 
-    def accounts(self, platform: str) -> list[Account]:
-        return list(self.platform(platform).accounts)
+    def accounts(self, platform: str, epoch: int = 0) -> list[Account]:
+        return [self.as_of(a, epoch) for a in self.platform(platform).accounts]
+
+    def as_of(self, account: Account, epoch: int) -> Account:
+        """`account` under its handle at `epoch` (the same id, profile and index)."""
+        handle = self.handles.handle(account.platform, account.idx, account.username, epoch) \
+            if self.handles else account.username
+        return account if handle == account.username else replace(account, username=handle)
 
     def followers(self, platform: str, username: str, epoch: int = 0) -> list[Account]:
         """Accounts following `username` at `epoch`, most recent first ([] if unknown)."""
@@ -165,14 +203,14 @@ class World:
 
     def counts(self, account: Account, epoch: int = 0) -> tuple[int, int]:
         """(followers_count, following_count) of `account` at `epoch`."""
-        graph = self.platform(account.platform).graph(epoch, self.churn)
+        graph = self._graph(account.platform, epoch)
         return len(graph.followers[account.idx]), len(graph.following[account.idx])
 
     def edges(self, platform: str, epoch: int = 0) -> frozenset[tuple[str, str]]:
         """Every (follower, followee) username pair at `epoch`."""
         world = self.platform(platform)
-        graph = world.graph(epoch, self.churn)
-        names_ = [a.username for a in world.accounts]
+        graph = self._graph(platform, epoch)
+        names_ = [self.as_of(a, epoch).username for a in world.accounts]
         return frozenset((names_[a], names_[b])
                          for b, fans in enumerate(graph.followers) for a in fans)
 
@@ -189,13 +227,19 @@ class World:
         """(replier, reply_text, reply_date) of a post, most recent first."""
         return self._twitter_posts().replies(tweet_id)
 
+    def _graph(self, platform: str, epoch: int) -> Graph:
+        """The platform's graph at `epoch` under this world's churn and churn_rates."""
+        rates = tuple(sorted((key.partition(":")[2], p) for key, p in self.churn_rates.items()
+                             if key.partition(":")[0] == platform))
+        return self.platform(platform).graph(epoch, self.churn, rates)
+
     def _twitter_posts(self) -> Posts:
         return self.platform("twitter").posts()
 
     def _related(self, platform: str, username: str, epoch: int, side: str) -> list[Account]:
         world = self.platform(platform)
-        account = world.account(username)
+        account = self.account(platform, username, epoch)
         if account is None:
             return []
-        indexes = getattr(world.graph(epoch, self.churn), side)[account.idx]
-        return [world.accounts[i] for i in indexes]
+        indexes = getattr(self._graph(platform, epoch), side)[account.idx]
+        return [self.as_of(world.accounts[i], epoch) for i in indexes]
