@@ -146,7 +146,8 @@ def generate(raw_root: Path, *, edges: int, targets: int = 2000, seed: int = 7) 
         table = pa.Table.from_arrays([
             pa.array([str(platforms[target])] * n, pa.string()),
             pa.array([f"u{target}"] * n, pa.string()),
-            names.take(take), display.take(take), pa.nulls(n, pa.string()),
+            names.take(take), pa.nulls(n, pa.string()),  # account_id: none (the flat shape)
+            display.take(take), pa.nulls(n, pa.string()),
             pa.nulls(n, pa.string()), pa.array(followers_count[members]),
             pa.array(following_count[members]), verified.take(take),
             pa.array([request_id] * n, pa.string()),
@@ -192,7 +193,8 @@ def add_snapshot(raw_root: Path, *, rows: int, pool: int, target: int = 5,
     ids = pa.array(members)
     table = pa.Table.from_arrays([
         pa.array(["twitter"] * n, pa.string()), pa.array([f"u{target}"] * n, pa.string()),
-        _names("u", members), _names("User ", members), pa.nulls(n, pa.string()),
+        _names("u", members), pa.nulls(n, pa.string()),  # account_id: none (the flat shape)
+        _names("User ", members), pa.nulls(n, pa.string()),
         pa.nulls(n, pa.string()), pa.array(rng.integers(0, 5000, n)),
         pa.array(rng.integers(0, 900, n)), pc.less(ids, 0), pa.array([request_id] * n),
         pa.array([fetched_at] * n, pa.timestamp("us", tz="UTC")), pa.nulls(n, pa.string()),

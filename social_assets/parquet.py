@@ -28,6 +28,9 @@ from resources.nyne import Interaction
 
 _PROFILE_FIELDS = [
     pa.field("username", pa.string(), nullable=False),
+    # The API's id of the account, None when the entry had none (files written before this
+    # column existed lack it: dbt reads them through the folder's _schema.parquet as NULL).
+    pa.field("account_id", pa.string()),
     pa.field("display_name", pa.string()),
     pa.field("profile_url", pa.string()),
     pa.field("bio", pa.string()),
@@ -81,6 +84,7 @@ REPLIERS_SCHEMA = pa.schema(
 def _profile_row(entry: Interaction) -> dict:
     return {
         "username": entry.username,
+        "account_id": entry.account_id,
         "display_name": entry.display_name,
         "profile_url": entry.profile_url,
         "bio": entry.bio,
@@ -186,6 +190,8 @@ COLUMN_DESCRIPTIONS = {
     "target_username": "the collected account (for repliers: the post's author, if known)",
     "tweet_id": "the collected post",
     "username": "the account in the list (follower, followed account or replier), as the API sent it",
+    "account_id": "the API's id of that account (the entry's `id`), null when the API sent none: "
+                  "one account across a change of handle",
     "followers_count": "the account's follower count, as the API reported it",
     "following_count": "how many accounts the account follows, as the API reported it",
     "verified": "the account's verified badge",
@@ -216,16 +222,34 @@ SCHEMAS = {"followers": EDGE_SCHEMA, "following": EDGE_SCHEMA, "repliers": REPLI
 SCHEMA_FILE = "_schema.parquet"
 
 
+def _schema_of(path: DataPath) -> pa.Schema:
+    if is_remote(path):
+        with path.open("rb") as handle:
+            return pq.read_schema(handle)
+    return pq.read_schema(path)
+
+
+def with_declared_columns(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` in ``schema``'s columns: a nullable column an older file lacks comes back as
+    nulls (e.g. ``account_id``), so old and new snapshots load alike."""
+    for field in schema:
+        if field.name not in table.column_names and field.nullable:
+            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    return table.select(schema.names)
+
+
 def ensure_schema_files(raw_root: DataPath) -> list[DataPath]:
     """An empty, schema-only ``<raw_root>/<asset>/_schema.parquet`` per raw asset.
 
     DuckDB's ``read_parquet`` fails on a glob that matches no file, so the warehouse can be built
-    before the first lookup lands; an empty file adds no row and pins every column's type.
+    before the first lookup lands; an empty file adds no row and pins every column's type. One
+    left by an older version (a column short, e.g. ``account_id``) is rewritten, so a folder of
+    older files still gives every column (NULL in those files: ``union_by_name``).
     """
     paths = []
     for asset, schema in SCHEMAS.items():
         path = raw_root / asset / SCHEMA_FILE
-        if not path.exists():
+        if not path.exists() or not _schema_of(path).equals(schema, check_metadata=False):
             write_snapshot(schema.empty_table(), path)
         paths.append(path)
     return paths

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from resources.datadir import is_remote
 from resources.postgres import PostgresWarehouse
 from resources.storage import SocialStorage
-from social_assets.parquet import SCHEMA_FILE, SCHEMAS
+from social_assets.parquet import SCHEMA_FILE, SCHEMAS, with_declared_columns
 from social_assets.warehouse import WAREHOUSE_POOL
 
 _PG_TYPES = {pa.string(): "text", pa.int64(): "bigint", pa.bool_(): "boolean",
@@ -28,7 +28,10 @@ LEDGER = "_loaded_snapshots"
 
 def _ddl(schema: str, asset: str) -> str:
     columns = ", ".join(f"{f.name} {_PG_TYPES[f.type]}" for f in SCHEMAS[asset])
-    return (f"create table if not exists {schema}.{asset} ({columns});\n"
+    # A table made by an older version gets the columns added since (nullable, e.g. account_id).
+    added = "".join(f"alter table {schema}.{asset} add column if not exists {f.name} "
+                    f"{_PG_TYPES[f.type]};\n" for f in SCHEMAS[asset] if f.nullable)
+    return (f"create table if not exists {schema}.{asset} ({columns});\n{added}"
             f"create index if not exists {asset}_request_id on {schema}.{asset} (request_id);")
 
 
@@ -83,7 +86,7 @@ def postgres_raw(context: dg.AssetExecutionContext, storage: SocialStorage,
             rows = 0
             for path in new:
                 source = pa.BufferReader(path.read_bytes()) if is_remote(path) else path
-                table = pq.ParquetFile(source).read().select(SCHEMAS[asset].names)
+                table = with_declared_columns(pq.ParquetFile(source).read(), SCHEMAS[asset])
                 with conn, conn.cursor() as cur:  # one transaction per snapshot
                     cur.execute(f"delete from {schema}.{asset} where request_id = %s", (path.stem,))
                     _copy(cur, schema, asset, table)

@@ -67,19 +67,35 @@
 
 
 {#- (platform, target_username, list_type) of every list with a snapshot staged since the
-    calling model last built: the targets whose lists changed. -#}
+    calling model last built: the targets whose lists changed. A follow list's target is the
+    account's key (its current handle where an id is known, macros/identity.sql); a repliers
+    list's is the post's tweet id. -#}
 {% macro changed_lists(list_types) -%}
-    select distinct platform, target as target_username, list_type
-    from {{ ref('stg_nyne__snapshots') }}
-    where list_type in ({% for t in list_types %}'{{ t }}'{{ ", " if not loop.last }}{% endfor %})
-        and {{ staged_since_last_build() }}
+    select distinct
+        snapshots.platform,
+        {{ resolved('target_identity', 'snapshots.target') }} as target_username,
+        snapshots.list_type
+    from {{ ref('stg_nyne__snapshots') }} as snapshots
+    {{ join_identity('target_identity', 'snapshots.platform', 'snapshots.target') }}
+        and snapshots.list_type <> 'repliers'
+    where snapshots.list_type in ({% for t in list_types %}'{{ t }}'{{ ", " if not loop.last }}{% endfor %})
+        and {{ staged_since_last_build('snapshots.staged_at') }}
 {%- endmacro %}
 
 
 {#- (platform, username) of every account a snapshot staged since the calling model last built
-    shows: listed in it (follower, followed account, replier), its target, a post's author.
-    Their dim_accounts rows (profile, first/last seen) are the ones that can change. -#}
+    shows: listed in it (follower, followed account, replier), its target, a post's author, by
+    the account's key (its current handle where an id is known, macros/identity.sql). Their
+    dim_accounts rows (profile, first/last seen) are the ones that can change. -#}
 {% macro changed_accounts() -%}
+    select seen.platform, {{ resolved('seen_identity', 'seen.username') }} as username
+    from ({{ changed_handles() }}) as seen
+    {{ join_identity('seen_identity', 'seen.platform', 'seen.username') }}
+{%- endmacro %}
+
+
+{#- changed_accounts() as the snapshots showed them (the handles as listed). -#}
+{% macro changed_handles() -%}
     select platform, username from {{ ref('stg_nyne__followers') }}
     where {{ staged_since_last_build() }}
     union

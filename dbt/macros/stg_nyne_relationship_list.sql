@@ -25,6 +25,8 @@ renamed as (
         lower(trim(platform)) as platform,
         lower(trim(target_username)) as target_username,
         lower(trim(username)) as username,
+        -- The API's id of the account (NULL when it sent none, and in files older than it).
+        nullif(trim(cast(account_id as varchar)), '') as account_id,
         display_name,
         profile_url,
         bio,
@@ -62,6 +64,7 @@ final as (
         platform,
         target_username,
         username,
+        account_id,
         display_name,
         profile_url,
         bio,

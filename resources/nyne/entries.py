@@ -1,5 +1,7 @@
 """One row of a result: flat or ``actor``-nested, with numbers and booleans sent as strings.
 
+The entry's ``id`` (flat or in ``actor``) becomes ``account_id``, text (``12345`` -> "12345").
+
 Named fields are coerced (``"180000000"`` -> 180000000, ``"0"``/``"yes"`` -> bool); a value
 that cannot be coerced (``"1.2K"``) becomes None on the model and is kept raw in ``extra``
 under its own name; every field the contract does not name goes to ``extra`` as received.
@@ -15,6 +17,9 @@ from .models import Interaction
 _STR_FIELDS = ("username", "display_name", "profile_url", "bio", "reply_text", "reply_date")
 _INT_FIELDS = ("followers_count", "following_count")
 _BOOL_FIELDS = ("verified",)
+# The account's own id, the one key that survives a change of handle. The contract names only
+# `id` (in the `actor`-nested profile, nyne-api.md); nothing suggests `user_id`/`pk` spellings.
+_ID_FIELDS = {"id": "account_id"}
 _RELATIONSHIP_KEYS = ("relationship_type", "interaction_type", "relationship")
 _INT_TEXT = re.compile(r"^[+-]?\d+(\.0*)?$")
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
@@ -103,6 +108,13 @@ def parse_interaction(entry: Any, relationship: Optional[str] = None) -> Interac
             coerced = to_int(value)
         elif key in _BOOL_FIELDS:
             coerced = to_bool(value)
+        elif key in _ID_FIELDS:
+            coerced = to_str(value)
+            if isinstance(coerced, str):
+                coerced = coerced.strip() or None
+            if coerced is not MISSING:
+                named[_ID_FIELDS[key]] = coerced
+                continue
         else:
             extra[key] = value
             continue

@@ -142,6 +142,9 @@ class Interaction:
     """
 
     username: Optional[str] = None
+    # The API's id of the account (the entry's `id`), None when it sent none: what identifies
+    # an account across a change of handle.
+    account_id: Optional[str] = None
     display_name: Optional[str] = None
     profile_url: Optional[str] = None
     bio: Optional[str] = None

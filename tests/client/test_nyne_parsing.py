@@ -50,11 +50,38 @@ def test_actor_entries_are_merged_and_string_numbers_and_booleans_coerced():
     }  # fmt: skip
     i = parse_interaction(entry, "following")
     assert (i.username, i.followers_count, i.following_count, i.verified) == ("nasa", 180000000, 250, False)
+    assert i.account_id == "11348282"
     assert i.extra == {
-        "relationship_type": "following", "note": "wrapper field", "id": "11348282",
+        "relationship_type": "following", "note": "wrapper field",
         "location": "Washington", "blue_verified": "true",
     }  # fmt: skip
     json.dumps(i.extra)  # extra stays JSON-serialisable
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [({"actor": {"username": "nasa", "id": "11348282"}}, "11348282"),  # actor-nested
+     ({"username": "nasa", "id": 11348282}, "11348282"),  # flat, sent as a number
+     ({"username": "nasa", "id": " 42 "}, "42"),
+     ({"username": "nasa", "id": ""}, None),
+     ({"username": "nasa", "id": None}, None),
+     ({"username": "nasa"}, None),  # the flat shape of the contract's example has no id
+     ({"username": "nasa", "user_id": "7", "pk": "8"}, None)],  # spellings the contract never names
+)  # fmt: skip
+def test_the_entrys_id_becomes_account_id_and_leaves_extra(entry, expected):
+    i = parse_interaction(entry)
+    assert i.account_id == expected
+    assert "id" not in i.extra
+
+
+def test_an_id_that_is_not_text_or_a_number_is_kept_raw_in_extra():
+    i = parse_interaction({"username": "nasa", "id": {"v": 1}})
+    assert i.account_id is None and i.extra == {"id": {"v": 1}}
+
+
+def test_a_wrapper_id_that_disagrees_with_the_actors_is_kept_and_the_actor_wins():
+    i = parse_interaction({"id": "row-1", "actor": {"username": "nasa", "id": "11348282"}})
+    assert i.account_id == "11348282" and i.extra == {"wrapper_id": "row-1"}
 
 
 @pytest.mark.parametrize(

@@ -112,8 +112,8 @@ def test_actor_entries_with_string_numbers_are_coerced_and_unknown_fields_kept(s
         followers, following = world.counts(account, sim.config.epoch)
         assert (person.followers_count, person.following_count) == (followers, following)
         assert person.verified is account.verified
-        assert {"id", "location", "image_url", "tweets_count", "blue_verified", "relationship_type"} <= set(person.extra)
-        assert person.extra["id"] == account.id
+        assert {"location", "image_url", "tweets_count", "blue_verified", "relationship_type"} <= set(person.extra)
+        assert person.account_id == account.id and "id" not in person.extra
     assert out.result.raw["interactions"][0]["actor"]["followers_count"].isdigit()  # raw kept as sent
 
 

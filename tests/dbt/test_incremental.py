@@ -35,6 +35,8 @@ TABLES = {  # every model's table, by the columns that order its rows
     "audience_overlap": "platform, target_a, target_b",
     "follower_changes": "snapshot_id",
     "account_metrics": "platform, username",
+    "account_aliases": "platform, account_id, username",
+    "int_account_identities": "platform, username",
 }
 BOOKKEEPING = {"staged_at", "built_at"}  # when a row was staged, written: differ by construction
 FLOAT_TOLERANCE = {"pagerank": 1e-9}

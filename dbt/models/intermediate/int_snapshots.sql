@@ -1,30 +1,51 @@
 -- One row per follow-list snapshot (a followers or following list a lookup of a target
 -- returned), in order. Built from the snapshot manifest, so an empty list is a snapshot too
 -- (row_count 0): the one that says every earlier edge into or out of the target is gone.
+-- The target is the account's key: where an id is known, its current handle, so the lists of
+-- an account collected under its old and its new handle are one sequence.
 -- Incremental, keyed on the target's list: a list with a new snapshot has all its rows
--- recomputed (numbers, previous, latest); the others are untouched.
+-- recomputed (numbers, previous, latest); the others are untouched. A target being re-keyed
+-- (a rename in view, macros/identity.sql) has its rows deleted (pre-hook) and recomputed.
+-- depends_on: {{ ref('account_aliases') }}, {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['platform', 'target_username', 'list_type'],
+          pre_hook="{{ delete_rows_on_renamed(['target_username']) }}",
           post_hook=record_build_watermark()) }}
 with
 
 changed as (
 
     {{ changed_lists(['followers', 'following']) | indent(4) }}
+    {%- if is_incremental() %}
+    union
+    select renamed.platform, renamed.username as target_username, list_types.list_type
+    from ({{ renamed_handles() }}) as renamed
+    cross join (select 'followers' as list_type union all select 'following') as list_types
+    {%- endif %}
+
+),
+
+resolved_manifest as (
+
+    select
+        snapshots.*,
+        {{ resolved('target_identity', 'snapshots.target') }} as target_key
+    from {{ ref('stg_nyne__snapshots') }} as snapshots
+    {{ join_identity('target_identity', 'snapshots.platform', 'snapshots.target') }}
+    where snapshots.list_type in ('followers', 'following')
 
 ),
 
 manifest as (
 
-    select snapshots.*
-    from {{ ref('stg_nyne__snapshots') }} as snapshots
+    select resolved_manifest.*
+    from resolved_manifest
     {%- if is_incremental() %}
     inner join changed
-        on changed.platform = snapshots.platform
-        and changed.target_username = snapshots.target
-        and changed.list_type = snapshots.list_type
+        on changed.platform = resolved_manifest.platform
+        and changed.target_username = resolved_manifest.target_key
+        and changed.list_type = resolved_manifest.list_type
     {%- endif %}
-    where snapshots.list_type in ('followers', 'following')
 
 ),
 
@@ -75,7 +96,8 @@ snapshots as (
     select
         manifest.snapshot_id,
         manifest.platform,
-        manifest.target as target_username,
+        manifest.target_key as target_username,
+        manifest.target as collected_username,
         manifest.list_type,
         manifest.request_id,
         manifest.snapshot_at,

@@ -2,15 +2,17 @@
 -- how many followers their latest followers lists share, and the Jaccard index of the two sets.
 -- Incremental: the pairs involving a target whose followers list changed are deleted (pre-hook:
 -- a pair vanishes when a latest list comes back empty) and inserted as they are now; the
--- others are untouched. On a full build every target is "changed" and the same SQL makes all.
+-- others are untouched; so are the pairs of a target a rename in view re-keys, or one of whose
+-- followers it re-keys (macros/identity.sql). On a full build every target is "changed" and the same SQL makes all.
+-- depends_on: {{ ref('account_aliases') }}, {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_pairs_touching_changed('target_a', 'target_b', ['followers']) }}",
+          pre_hook="{{ delete_pairs_touching('target_a', 'target_b', changed_follower_sets()) }}",
           post_hook=record_build_watermark()) }}
 with
 
 changed as (
 
-    {{ changed_lists(['followers']) | indent(4) }}
+    {{ changed_follower_sets() | indent(4) }}
 
 ),
 

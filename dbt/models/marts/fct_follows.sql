@@ -4,15 +4,25 @@
 -- list may miss an edge that still exists; int_snapshots.is_truncated says which.)
 -- Incremental, keyed on the targets: a new followers list of b recomputes every edge into b,
 -- a new following list of a every edge out of a; edges never vanish, so replacing those
--- edges' rows (delete+insert on the edge) is the whole change.
+-- edges' rows (delete+insert on the edge) is the whole change. Endpoints are the accounts'
+-- keys (int_follow_edges): an edge seen under a follower's old and new handle is one edge, and
+-- the edges on a handle being re-keyed (a rename in view) are deleted (pre-hook) and recomputed.
+-- depends_on: {{ ref('account_aliases') }}, {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['platform', 'follower_username', 'followed_username'],
+          pre_hook="{{ delete_rows_on_renamed(['follower_username', 'followed_username']) }}",
           post_hook=record_build_watermark()) }}
 with
 
 changed as (
 
     {{ changed_lists(['followers', 'following']) | indent(4) }}
+
+),
+
+renamed as (
+
+    {{ renamed_handles() | indent(4) }}
 
 ),
 
@@ -24,6 +34,8 @@ edges as (
             select platform, target_username from changed where list_type = 'followers')
         or (platform, follower_username) in (
             select platform, target_username from changed where list_type = 'following')
+        or (platform, follower_username) in (select platform, username from renamed)
+        or (platform, followed_username) in (select platform, username from renamed)
     {%- endif %}
 
 ),

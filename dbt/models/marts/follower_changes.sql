@@ -4,15 +4,19 @@
 -- (is_truncated) counts no change it cannot know: is_lower_bound marks those rows.
 -- Incremental, keyed on the target: a target with a new followers snapshot, or whose own
 -- profile a new snapshot shows (profile_followers_count), has all its rows recomputed.
--- depends_on: {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
+-- depends_on: {{ ref('account_aliases') }}, {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
+-- Targets and followers are the accounts' keys (int_follow_edges): a follower seen under its
+-- old handle, then its new one, stays (no loss, no gain); a target a rename in view re-keys,
+-- or one of whose followers it re-keys, is recomputed (its old key's rows deleted, pre-hook).
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['platform', 'target_username'],
+          pre_hook="{{ delete_rows_on_renamed(['target_username']) }}",
           post_hook=record_build_watermark()) }}
 with
 
 changed as (
 
-    select platform, target_username from ({{ changed_lists(['followers']) }}) as lists
+    select platform, target_username from ({{ changed_follower_sets() }}) as lists
     {%- if is_incremental() %}
     union
     select platform, username as target_username from ({{ changed_accounts() }}) as accounts

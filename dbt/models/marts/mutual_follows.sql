@@ -1,15 +1,24 @@
 -- One row per pair of accounts that follow each other now (both edges current), once per
 -- pair: username_a < username_b. Incremental: a pair is mutual or not by its two edges, which
 -- change only with the followers or following lists of its two accounts; the pairs touching an
--- account whose lists changed are deleted (pre-hook) and inserted as they are now.
+-- account whose lists changed, or on a handle being re-keyed (a rename in view), are deleted
+-- (pre-hooks) and inserted as they are now.
+-- depends_on: {{ ref('account_aliases') }}, {{ ref('stg_nyne__followers') }}, {{ ref('stg_nyne__following') }}, {{ ref('stg_nyne__repliers') }}
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_pairs_touching_changed('username_a', 'username_b', ['followers', 'following']) }}",
+          pre_hook=["{{ delete_pairs_touching_changed('username_a', 'username_b', ['followers', 'following']) }}",
+                    "{{ delete_rows_on_renamed(['username_a', 'username_b']) }}"],
           post_hook=record_build_watermark()) }}
 with
 
 changed as (
 
     {{ changed_lists(['followers', 'following']) | indent(4) }}
+
+),
+
+renamed as (
+
+    {{ renamed_handles() | indent(4) }}
 
 ),
 
@@ -26,6 +35,8 @@ forward_follows as (
     {%- if is_incremental() %}
     where (platform, follower_username) in (select platform, target_username from changed)
         or (platform, followed_username) in (select platform, target_username from changed)
+        or (platform, follower_username) in (select platform, username from renamed)
+        or (platform, followed_username) in (select platform, username from renamed)
     {%- endif %}
 
 ),

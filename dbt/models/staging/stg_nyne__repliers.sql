@@ -25,6 +25,8 @@ renamed as (
         tweet_id,
         lower(trim(target_username)) as target_username,
         lower(trim(username)) as username,
+        -- The API's id of the account (NULL when it sent none, and in files older than it).
+        nullif(trim(cast(account_id as varchar)), '') as account_id,
         display_name,
         profile_url,
         bio,
@@ -65,6 +67,7 @@ final as (
         tweet_id,
         target_username,
         username,
+        account_id,
         display_name,
         profile_url,
         bio,
