@@ -11,7 +11,7 @@ from resources.datadir import DataPath, is_remote
 from resources.storage import SocialStorage
 from social_assets.export.connection import connect_warehouse
 from social_assets.export.files import write_gexf, write_graphml
-from social_assets.export.graph import FOLLOWS, REPLIED_TO, load_graph
+from social_assets.export.graph import graph_metadata, load_graph
 from social_assets.export.picture import draw_png
 from social_assets.warehouse import WAREHOUSE_POOL  # DuckDB has one writer: dbt's pool
 
@@ -53,18 +53,10 @@ def social_graph_export(context: dg.AssetExecutionContext,
     write_graphml(graph, paths["graphml"])
     write_gexf(graph, paths["gexf"])
     draw_png(graph, paths["png"])
-    kinds = [kind for _, _, kind in graph.edges(data="type")]
-    communities = {c for _, c in graph.nodes(data="community") if c is not None}
     context.log.info(f"exported {graph.number_of_nodes()} accounts and "
                      f"{graph.number_of_edges()} edges from the {target} warehouse")
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": graph.number_of_edges(),
-        "nodes": graph.number_of_nodes(),
-        "edges": graph.number_of_edges(),
-        "follow_edges": kinds.count(FOLLOWS),
-        "reply_edges": kinds.count(REPLIED_TO),
-        "communities": len(communities),
-        "warehouse_target": target,
+        **graph_metadata(graph, target),
         "graphml": dg.MetadataValue.path(str(paths["graphml"])),
         "gexf": dg.MetadataValue.path(str(paths["gexf"])),
         "png": dg.MetadataValue.path(str(paths["png"])),

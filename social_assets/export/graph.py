@@ -84,3 +84,19 @@ def build_graph(tables: GraphTables) -> nx.MultiDiGraph:
     graph.add_edges_from(sorted(edges, key=lambda edge: edge[:3]))
     nx.set_node_attributes(graph, follow_communities(graph), "community")
     return graph
+
+
+def graph_metadata(graph: nx.MultiDiGraph, target: str) -> dict:
+    """What every export's materialization says of its graph: its size, edges of each type,
+    communities, and the warehouse it was read from."""
+    kinds = [kind for _, _, kind in graph.edges(keys=True)]
+    communities = {c for _, c in graph.nodes(data="community") if c is not None}
+    return {
+        "dagster/row_count": graph.number_of_edges(),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "follow_edges": kinds.count(FOLLOWS),
+        "reply_edges": kinds.count(REPLIED_TO),
+        "communities": len(communities),
+        "warehouse_target": target,
+    }
