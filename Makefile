@@ -9,7 +9,7 @@ RUN_ENV := SOCIAL_DATA_DIR="$(SOCIAL_DATA_DIR)" DAGSTER_HOME="$(DAGSTER_HOME)"
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.py' \) -print)
 
-.PHONY: install demo test dev simulate bench bench-ui bench-parse bench-collect deploy-check clean
+.PHONY: install demo test dev simulate bench bench-ui bench-parse bench-collect bench-refresh deploy-check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -65,6 +65,12 @@ bench-ui: install
 ## polling and callbacks, and a naive sequential loop: requests per lookup, wall against the floor
 bench-collect: install
 	$(BIN)/python -m benchmarks.collect
+
+## bench-refresh: a simulated month on a world whose targets churn at very different rates, the
+## adaptive refresh plan against the weekly cron for the same credits (the whole path: simulator
+## over HTTP, Parquet, a dbt build per day); detected changes and the ratio
+bench-refresh: install
+	$(BIN)/python -m benchmarks.refresh
 
 ## bench-parse: the target-list parser on 10 MB junk and pathological files, against the bare libraries
 bench-parse: install

@@ -4,13 +4,16 @@ One schedule per partition set (a run covers one set). A tick requests a new sna
 partition that is registered and still in the target list, in one run per contiguous range of
 those keys (usually one run); each key's row says what it collects.
 Partitions whose rows were removed from the list are not refreshed: they cost credits for a
-target nobody asked for any more. Cron: ``$SOCIAL_REFRESH_CRON``, weekly by default.
+target nobody asked for any more. Cron: ``$SOCIAL_REFRESH_CRON``, weekly by default. With a
+monthly credit budget (``$SOCIAL_MONTHLY_CREDITS``) the accounts follow the adaptive refresh
+plan instead (``sensors.adaptive_refresh``); posts keep the cron.
 """
 
 import dagster as dg
 
 from resources.target_list import TargetListResource
 from social_assets.jobs import JOB_BY_PARTITIONS_DEF
+from social_assets.partitions import ACCOUNTS
 from social_assets.plan import REFRESH_TAG, batch_run_request, contiguous_batches, plan_runs
 from social_assets.targets import parse_targets
 
@@ -45,5 +48,9 @@ def refresh_schedule(partitions_def_name: str, cron: str) -> dg.ScheduleDefiniti
     return _refresh
 
 
-def refresh_schedules(cron: str = DEFAULT_REFRESH_CRON) -> list[dg.ScheduleDefinition]:
-    return [refresh_schedule(name, cron) for name in JOB_BY_PARTITIONS_DEF]
+def refresh_schedules(cron: str = DEFAULT_REFRESH_CRON,
+                      adaptive_accounts: bool = False) -> list[dg.ScheduleDefinition]:
+    """One schedule per partition set; with ``adaptive_accounts`` none for the accounts, which
+    the adaptive refresh sensor (``sensors.adaptive_refresh``) refreshes instead."""
+    return [refresh_schedule(name, cron) for name in JOB_BY_PARTITIONS_DEF
+            if not (adaptive_accounts and name == ACCOUNTS.name)]

@@ -48,6 +48,8 @@ SLOWEST_GROUPS = {
     "tests/objectstore/test_collect_s3.py": 45,
     "tests/dagster/test_pool_three_backfills.py": 40,
     "tests/warehouse/test_incremental_build.py": 85,
+    "tests/warehouse/test_renames.py": 130,
+    "tests/planning/test_adaptive_loop.py": 70,
     "tests/faults/test_odd_text.py": 76,
     "tests/dbt/test_incremental.py": 60,
     "tests/warehouse/test_readers.py": 58,

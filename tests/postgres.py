@@ -53,3 +53,11 @@ def scratch_database():
         with admin.cursor() as cur:
             cur.execute(f'drop database if exists "{name}" with (force)')
         admin.close()
+
+
+def warehouse_env(database: Database, schema: str = "analytics") -> dict[str, str]:
+    """The ``SOCIAL_PG_*`` variables that point the project's PostgreSQL warehouse (the dbt
+    profile, ``resources.postgres``) at ``database``: ``monkeypatch.setenv`` each."""
+    return {"SOCIAL_PG_HOST": database.host, "SOCIAL_PG_PORT": str(database.port),
+            "SOCIAL_PG_USER": database.user, "SOCIAL_PG_DB": database.dbname,
+            "SOCIAL_PG_SCHEMA": schema}

@@ -1,5 +1,5 @@
 """The ``social-graph`` command: ``simulate``, ``collect``, ``dev``, ``receive``, ``rebuild``,
-``sql`` and ``docs``."""
+``sql``, ``docs``, ``expand`` and ``plan``."""
 
 import argparse
 import os
@@ -47,11 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--port", type=int, default=3000, help="the UI's port")
     _simulator_options(dev, default_on=True)
 
-    from social_graph.cli import docs, receive, sql
+    from social_graph.cli import docs, expand, plan, receive, sql
 
     receive.add_parser(sub)
     sql.add_parser(sub)
     docs.add_parser(sub)
+    expand.add_parser(sub)
+    plan.add_parser(sub)
     reb = sub.add_parser("rebuild", help="regenerate the raw Parquet tables from landing/, "
                                          "with no API call")
     reb.add_argument("--landing", help="the landing folder to read (default: "
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     commands = {"simulate": _simulate, "collect": _collect, "dev": _dev, "receive": receive.run,
-                "rebuild": _rebuild, "sql": sql.run, "docs": docs.run}
+                "rebuild": _rebuild, "sql": sql.run, "docs": docs.run,
+                "expand": expand.run, "plan": plan.run}
     return commands[args.command](args)
 
 

@@ -37,6 +37,10 @@ TABLES = {  # every model's table, by the columns that order its rows
     "account_metrics": "platform, username",
     "account_aliases": "platform, account_id, username",
     "int_account_identities": "platform, username",
+    # Tables rebuilt whole each build, from the incremental ones: equal when those are.
+    "target_change_rates": "platform, target_username",
+    "refresh_plan": "platform, target_username",
+    "expansion_candidates": "platform, username",
 }
 BOOKKEEPING = {"staged_at", "built_at"}  # when a row was staged, written: differ by construction
 FLOAT_TOLERANCE = {"pagerank": 1e-9}

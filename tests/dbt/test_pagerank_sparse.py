@@ -19,7 +19,7 @@ from resources.storage import SocialStorage
 from social_assets.dbt_project import DBT_EXECUTABLE, dbt_project
 from social_assets.postgres_raw import postgres_raw
 from social_assets.warehouse import build_dbt_assets
-from tests.postgres import connect, scratch_database
+from tests.postgres import connect, scratch_database, warehouse_env
 
 from .conftest import query, run_dbt, write_edge_snapshot
 
@@ -161,9 +161,7 @@ def pg():
 def test_postgres_pagerank_from_the_dagster_build_equals_networkx(pg, tmp_path, monkeypatch):
     # The code location's manifest is parsed on DuckDB (where account_pagerank exists); the
     # PostgreSQL build it launches must still pass, computing PageRank with the SQL macro.
-    for name, value in {"SOCIAL_PG_HOST": pg.host, "SOCIAL_PG_PORT": str(pg.port),
-                        "SOCIAL_PG_USER": pg.user, "SOCIAL_PG_DB": pg.dbname,
-                        "SOCIAL_PG_SCHEMA": "analytics"}.items():
+    for name, value in warehouse_env(pg).items():
         monkeypatch.setenv(name, value)
     data = tmp_path / "data"
     write_lists(data, LISTS)

@@ -204,6 +204,13 @@ class RequestLedger:
         with self._engine.begin() as conn:
             return self._committed(conn, run_id)
 
+    def credits_since(self, since: datetime) -> int:
+        """Credits every lookup claimed at or after ``since`` cost, or may still cost (reserved,
+        not yet known): what the account has spent since then, by this ledger's runs."""
+        total = sa.func.coalesce(sa.func.sum(sa.func.coalesce(lookups.c.credits, lookups.c.reserved)), 0)
+        with self._engine.begin() as conn:
+            return int(conn.execute(sa.select(total).where(lookups.c.claimed_at >= since)).scalar_one())
+
     def _committed(self, conn: sa.Connection, run_id: str) -> int:
         total = sa.func.coalesce(sa.func.sum(sa.func.coalesce(lookups.c.credits, lookups.c.reserved)), 0)
         return int(conn.execute(sa.select(total).where(lookups.c.run_id == run_id)).scalar_one())
