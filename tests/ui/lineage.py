@@ -9,6 +9,9 @@ from tests.ui.contract import GROUPS
 # open groups in the `expanded` query parameter; group ids are `global@global:<group>`).
 LINEAGE_URL = "/asset-groups?expanded=" + ",".join(f"global@global:{g}" for g in GROUPS)
 NODE_LABEL = '[class*="AssetNode_assetName"]'
+# A window as tall as the whole graph at the zoom the UI opens it with (it draws only the nodes
+# in the window).
+LINEAGE_VIEWPORT = {"width": 1600, "height": 2400}
 
 # The zoom slider and buttons float over the graph's right edge: not part of a picture.
 HIDE_GRAPH_CONTROLS = """() => {
