@@ -1,9 +1,10 @@
-"""The API key and secret and the callback token are written nowhere, faults or not.
+"""The API key and secret, the callback token and the export salt are written nowhere, faults
+or not.
 
 A collection runs through the command line with known secrets, callbacks on (a real receiver),
-faults injected and a target that fails; then every file written (Parquet read back, gzip and
-the ledger's compressed callback bodies opened), the instance's runs and event log, stdout,
-stderr and every log record are searched for each secret.
+faults injected and a target that fails, then the private export of what it built; then every
+file written (Parquet read back, gzip and the ledger's compressed callback bodies opened), the
+instance's runs and event log, stdout, stderr and every log record are searched for each secret.
 """
 
 import gzip
@@ -22,7 +23,8 @@ from social_graph.cli.main import main
 
 KEY, SECRET = "key-Hygiene-0b6a53d1", "s3cret-Hygiene-91f0c2aa"
 TOKEN = "tok_Hygiene-5e2d8c0f7a914b"
-SECRETS = (KEY, SECRET, TOKEN)
+SALT = "salt-Hygiene-7c41e09b2d6f"
+SECRETS = (KEY, SECRET, TOKEN, SALT)
 
 
 def _texts(path: Path) -> list[bytes]:
@@ -50,7 +52,8 @@ def secret_env(tmp_path, monkeypatch):
             for name, value in {"DAGSTER_HOME": tmp_path / "home", "SOCIAL_DATA_DIR": tmp_path / "data",
                                 "NYNE_BASE_URL": sim.url, "NYNE_API_KEY": KEY,
                                 "NYNE_API_SECRET": SECRET, "SOCIAL_CALLBACK_TOKEN": TOKEN,
-                                "SOCIAL_CALLBACK_BASE_URL": receiver.url}.items():
+                                "SOCIAL_CALLBACK_BASE_URL": receiver.url,
+                                "SOCIAL_EXPORT_SALT": SALT}.items():
                 monkeypatch.setenv(name, str(value))
             yield sim, inbox
 
@@ -63,6 +66,13 @@ def test_no_secret_is_written_logged_or_raised(secret_env, tmp_path, capsys, cap
                        "  - url: https://www.instagram.com/natgeo/\n")
     with caplog.at_level(logging.DEBUG):
         assert main(["collect", "--targets", str(targets)]) == 1  # no_such_q fails
+        with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+            from social_graph.definitions import defs
+
+            export = defs.resolve_job_def("private_export_job").execute_in_process(
+                instance=instance)
+            assert export.success
+    assert (tmp_path / "data" / "exports" / "private" / "edges.parquet").is_file()
     captured = capsys.readouterr()
     assert "Profile not found" in captured.out + captured.err
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p != targets]
