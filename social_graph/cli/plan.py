@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     expected = [r.expected_changes_per_month for r in planned
                 if r.expected_changes_per_month is not None]
     changes = (f"{sum(expected):.0f} expected changes" if expected
-               else "no rate known yet (spread evenly until targets have two snapshots)")
+               else "no rate known yet (shared by list size until targets have two snapshots)")
     print(f"planned: {first.plan_credits_per_month} credits a month on {len(planned)} targets, "
           f"{changes}"
           + (" (over budget: the ceiling alone costs more)" if first.plan_over_budget else ""),
