@@ -29,12 +29,13 @@ from resources.target_list import TargetFileMissing, TargetFileUnreadable, Targe
 from social_assets.jobs import accounts_job
 from social_assets.partitions import ACCOUNTS
 from social_assets.plan import REFRESH_TAG, batch_run_request, contiguous_batches, plan_runs
+from social_assets.refresh import MONTHLY_CREDITS_ENV
 from social_assets.refresh.plan_rows import (PLAN_MODEL, PlanRow, PlanUnavailable,
                                              due_partitions, read_plan)
 from social_assets.refresh.summary import plan_digest, plan_metadata
 from social_assets.targets import TargetListError, parse_targets
 
-BUDGET_ENV = "SOCIAL_MONTHLY_CREDITS"
+BUDGET_ENV = MONTHLY_CREDITS_ENV
 RETRY_AFTER = timedelta(days=1)
 """A due target whose run did not land a snapshot is requested again after this long."""
 
@@ -74,8 +75,9 @@ def evaluate(context: dg.SensorEvaluationContext, targets, plan: list[PlanRow],
     cursor = _load_cursor(context.cursor)
     requested: dict = cursor.get("requested", {})
     registered = context.instance.get_dynamic_partitions(ACCOUNTS.name)
+    known = set(registered)
     listed = {t.partition_key: t for t in targets.targets
-              if t.partitions_def_name == ACCOUNTS.name and t.partition_key in set(registered)}
+              if t.partitions_def_name == ACCOUNTS.name and t.partition_key in known}
     by_key = {r.partition_key: r for r in plan}
     due, waiting = [], []
     for key in due_partitions(plan, now):

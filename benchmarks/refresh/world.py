@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from resources.nyne.settings import CREDITS_PER_LOOKUP  # the provider's charge per lookup
 from social_assets.targets.model import account_key
 
 DAYS = 30  # the simulated month: days 0 .. 29, day d = world epoch d
 WEEKLY_DAYS = tuple(range(0, DAYS, 7))  # the fixed cron: 0, 7, 14, 21, 28
 START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 MAX_RESULTS = 1000
-CREDITS_PER_LOOKUP = 3  # the provider's charge per non-empty lookup (nyne-api.md)
 
 
 @dataclass(frozen=True)

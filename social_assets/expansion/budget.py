@@ -14,16 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Mapping, Optional
 
-CREDITS_PER_LOOKUP = 3
-"""Credits one non-empty lookup costs (the API's price; an empty result costs 0)."""
+from resources.nyne.settings import CREDITS_PER_LOOKUP
+from social_assets.refresh import MONTHLY_CREDITS_ENV
 
 EXPANSION_CREDITS_ENV = "SOCIAL_EXPANSION_CREDITS"
 DEFAULT_EXPANSION_CREDITS = 30
 """Without ``--credits`` or ``$SOCIAL_EXPANSION_CREDITS``: ten new accounts' first lookups."""
-
-MONTHLY_CREDITS_ENV = "SOCIAL_MONTHLY_CREDITS"
-"""The adaptive refresh plan's monthly budget (``sensors.adaptive_refresh.BUDGET_ENV``; a test
-keeps the two names equal): set, it replaces the accounts' refresh cron."""
 
 MONTH_DAYS = 30  # the refresh plan's month (dbt/models/planning), so both speak of one month
 # The average over four whole years (one leap day), from a fixed start: the figure does not

@@ -7,8 +7,9 @@ collected: only rows accepted into the target list are (``social-graph expand --
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+
+from social_assets.export.files import atomic_path
 
 from .budget import CREDITS_PER_LOOKUP
 from .proposal import Proposal
@@ -63,17 +64,11 @@ def text_table(proposal: Proposal) -> list[str]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """``text`` at ``path``, written to a temporary file beside it and renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+    """``text`` at ``path``, written (and fsynced) under a temporary name beside it and renamed
+    over it: the exports' ``atomic_path``."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

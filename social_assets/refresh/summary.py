@@ -49,7 +49,8 @@ def plan_table(rows: Sequence[PlanRow], due: set[str], limit: int = SHOWN) -> st
     return "\n".join(lines)
 
 
-def _expected_total(planned: Sequence[PlanRow]) -> float | None:
+def expected_total(planned: Sequence[PlanRow]) -> float | None:
+    """The planned targets' expected changes a month; None while no rate is known."""
     known = [r.expected_changes_per_month for r in planned
              if r.expected_changes_per_month is not None]
     return round(sum(known), 1) if known else None
@@ -67,6 +68,6 @@ def plan_metadata(rows: Sequence[PlanRow], due: Sequence[str]) -> dict:
         "targets_not_planned": len(rows) - len(planned),
         "targets_due": len(due),
         # None until some target has two snapshots: no change is claimed before one is seen.
-        "expected_changes_this_month": _expected_total(planned),
+        "expected_changes_this_month": expected_total(planned),
         "plan": dg.MetadataValue.md(plan_table(rows, set(due))),
     }

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     from resources.settings import Settings
     from sensors.adaptive_refresh import BUDGET_ENV, month_start
     from social_assets.refresh.plan_rows import PlanUnavailable, due_partitions, read_plan
-    from social_assets.refresh.summary import plan_table
+    from social_assets.refresh.summary import expected_total, plan_table
 
     stdout = stdout or sys.stdout
     if args.limit < 1:
@@ -51,9 +51,8 @@ def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     source = ("$" + BUDGET_ENV if first.plan_budget_source == "monthly_credits"
               else f"the weekly cron's spend (${BUDGET_ENV} unset: no adaptive refresh)")
     print(f"budget: {first.plan_budget_credits} credits a month ({source})", file=stdout)
-    expected = [r.expected_changes_per_month for r in planned
-                if r.expected_changes_per_month is not None]
-    changes = (f"{sum(expected):.0f} expected changes" if expected
+    expected = expected_total(planned)
+    changes = (f"{expected:.0f} expected changes" if expected is not None
                else "no rate known yet (shared by list size until targets have two snapshots)")
     print(f"planned: {first.plan_credits_per_month} credits a month on {len(planned)} targets, "
           f"{changes}"
